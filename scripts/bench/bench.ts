@@ -1,0 +1,378 @@
+/**
+ * End-to-end benchmark of the import, against PostgreSQL's own COPY in the same run:
+ *
+ *   npm run bench -- --rows 1000000
+ *   npm run bench -- --rows 200000 --engine naive --naive-rows 20000
+ *
+ * Creates a throwaway database, builds dist/ when it is older than src/, starts `node dist/main.js`
+ * (APP_ROLE=all), seeds the catalog, generates the CSV, uploads it over HTTP, follows the job to its
+ * end while 20 pollers hammer GET /{code}, checks the counters, then times COPY of the created rows
+ * into the emptied table. Exits non-zero only on a broken run (never because it is slow), and always
+ * cleans up. Progress goes to stderr; the table and a final JSON line go to stdout. `--help` lists
+ * the options.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { Cleanup } from './cleanup';
+import * as db from './database';
+import { Dataset, Expected, generateCsv } from './dataset';
+import { Accepted, ImportJob, PollResult, pollUntilDone, progressGaps, upload } from './import-client';
+import { runNaiveImport } from './naive-importer';
+import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
+import { PollerStats, startPollers } from './pollers';
+import { BenchSummary, NaiveSummary, formatHeadline, formatTable, mb } from './report';
+import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
+
+const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
+/** A run that cannot be measured: the service did not start, the job failed, ... */
+class BrokenRun extends Error {}
+
+interface Run {
+  opts: BenchOptions;
+  cleanup: Cleanup;
+  tmp: string;
+  dbUrl: string;
+  pool: Pool;
+}
+
+async function main(): Promise<void> {
+  let opts: BenchOptions;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error([error.message, USAGE].filter(Boolean).join('\n'));
+    process.exitCode = error.message ? 2 : 0;
+    return;
+  }
+  const cleanup = new Cleanup(log);
+  cleanup.exitOnSignals();
+  try {
+    const summary = await benchmark(opts, cleanup);
+    console.log(formatHeadline(summary));
+    console.log(formatTable(summary));
+    for (const problem of summary.problems) console.log(`BROKEN: ${problem}`);
+    console.log(JSON.stringify(summary));
+    process.exitCode = summary.ok ? 0 : 1;
+  } catch (error) {
+    log(`broken run: ${error instanceof BrokenRun ? error.message : ((error as Error).stack ?? error)}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSummary> {
+  ensureBuild(opts.build, log);
+  const tmp = mkdtempSync(join(tmpdir(), 'service-import-bench-'));
+  cleanup.add('remove temp files', () => rmSync(tmp, { recursive: true, force: true }));
+
+  const dbName = await db.createBenchDatabase(opts.pg);
+  const dbUrl = db.databaseUrl(opts.pg, dbName);
+  log(`database ${dbName}${opts.keep ? ' (kept: --keep)' : ''}`);
+  if (!opts.keep) cleanup.add('drop the database', () => db.dropDatabase(opts.pg, dbName));
+
+  log(`generating ${opts.rows} rows (seed ${opts.seed})`);
+  const data = await generateCsv(join(tmp, `bench-${opts.rows}.csv`), opts.rows, opts.seed, opts.naiveRows);
+  log(`CSV: ${mb(data.bytes)} MB, expected ${JSON.stringify(data.expected)}`);
+
+  const { service, baseUrl } = await startService(opts, cleanup, tmp, dbUrl, data.bytes);
+  const pool = new Pool({ connectionString: dbUrl, max: 2 });
+  cleanup.add('close the pool', () => pool.end());
+  const run: Run = { opts, cleanup, tmp, dbUrl, pool };
+
+  const seededWith = await db.seedCatalog(dbUrl, pool);
+  await db.insertExistingPairs(pool, data.existingPairs);
+  await db.analyze(pool);
+  await db.checkpoint(pool);
+  log(`seeded with ${seededWith}; ${data.existingPairs.length} pairs pre-assigned`);
+
+  const measured = await measureImport(run, service, baseUrl, data);
+  const problems = checkCounters(measured.poll.job, data.expected);
+  const importJobId = await db.jobId(pool, measured.poll.job.code);
+  const inTable = await db.countImported(pool, importJobId);
+  if (inTable !== data.expected.created) {
+    problems.push(
+      `client_billable_services has ${inTable} rows of this import, expected ${data.expected.created}`,
+    );
+  }
+  await service.stop(); // nothing else may compete with COPY for the CPU
+
+  const copy = await measureCopy(run, importJobId);
+  if (copy.rows !== inTable) problems.push(`COPY loaded ${copy.rows} rows, the import created ${inTable}`);
+
+  const summary = await summarize(run, data, measured, copy, seededWith, problems);
+  if (opts.engine === 'naive') summary.naive = await measureNaive(run, data, summary.rowsPerSecond, problems);
+  summary.ok = problems.length === 0;
+  return summary;
+}
+
+async function startService(
+  opts: BenchOptions,
+  cleanup: Cleanup,
+  tmp: string,
+  dbUrl: string,
+  fileBytes: number,
+): Promise<{ service: ServiceProcess; baseUrl: string }> {
+  const port = opts.port || (await freePort());
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
+  cleanup.add('delete the Redis keys', () => deleteRedisKeys(opts.redis, queuePrefix));
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    DOWNLOAD_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    APP_ROLE: 'all',
+    PUBLIC_BASE_URL: baseUrl,
+    DATABASE_URL: dbUrl,
+    REDIS_URL: opts.redis,
+    QUEUE_PREFIX: queuePrefix,
+    STORAGE_DRIVER: 'local',
+    STORAGE_LOCAL_DIR: join(tmp, 'storage'),
+    // Never let the service's upload limits be what the benchmark measures.
+    IMPORT_MAX_FILE_BYTES: String(Math.max(100 * 1024 * 1024, 2 * fileBytes)),
+    IMPORT_MAX_ROWS: String(Math.max(1_000_000, opts.rows)),
+  };
+  if (opts.batchSize) env.IMPORT_BATCH_SIZE = String(opts.batchSize);
+  log(
+    `starting node ${[...opts.childNodeArgs, 'dist/main.js'].join(' ')} on port ${port}, QUEUE_PREFIX=${queuePrefix}`,
+  );
+  const logFile = join(tmp, 'service.log');
+  const service = ServiceProcess.start({
+    port,
+    env,
+    nodeArgs: opts.childNodeArgs,
+    logFile,
+    verbose: opts.verbose,
+  });
+  cleanup.add('stop the service', () => service.stop());
+  try {
+    await service.waitForHealth(baseUrl, 90_000);
+  } catch (error) {
+    throw new BrokenRun(
+      `${(error as Error).message}\n--- last lines of the service ---\n${service.lastLines()}`,
+    );
+  }
+  return { service, baseUrl };
+}
+
+interface ImportMeasure {
+  accepted: Accepted;
+  poll: PollResult;
+  pollers: PollerStats | null;
+  rssAtStart: number;
+  rssSampled: ReturnType<RssSampler['stop']>;
+  rssPeak: number;
+}
+
+/** Upload, then follow the job while the pollers run and memory is sampled. */
+async function measureImport(
+  run: Run,
+  service: ServiceProcess,
+  baseUrl: string,
+  data: Dataset,
+): Promise<ImportMeasure> {
+  const rssAtStart = service.currentRss();
+  const sampler = new RssSampler(service);
+  log(`uploading ${mb(data.bytes)} MB`);
+  const accepted = await upload(baseUrl, data.path).catch((error: Error) => {
+    sampler.stop();
+    throw new BrokenRun(`${error.message}\n--- last lines of the service ---\n${service.lastLines()}`);
+  });
+  log(`202 after ${accepted.uploadSeconds.toFixed(2)} s: job ${accepted.job.code}; importing`);
+  const jobUrl = `${baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
+  const pollers = run.opts.pollers > 0 ? startPollers(jobUrl, run.opts.pollers, run.opts.pollRate) : null;
+  let poll: PollResult | null = null;
+  let failure: Error | null = null;
+  try {
+    poll = await pollUntilDone(baseUrl, accepted);
+  } catch (error) {
+    failure = error as Error;
+  }
+  const pollerStats = pollers ? await pollers.stop() : null;
+  const rssSampled = sampler.stop();
+  if (!poll) {
+    throw new BrokenRun(`${failure?.message}\n--- last lines of the service ---\n${service.lastLines()}`);
+  }
+  const rssPeak = service.peakRss();
+  if (poll.job.status !== 'Completed') {
+    throw new BrokenRun(
+      `the job ended ${poll.job.status}: ${poll.job.failureReason ?? '(no reason given)'}\n` +
+        `--- last lines of the service ---\n${service.lastLines()}`,
+    );
+  }
+  log(`Completed (seen after ${poll.observedSeconds.toFixed(2)} s)`);
+  return { accepted, poll, pollers: pollerStats, rssAtStart, rssSampled, rssPeak };
+}
+
+/** Every counter must match what the generator wrote: a mismatch makes the run broken. */
+function checkCounters(job: ImportJob, expected: Expected): string[] {
+  const problems: string[] = [];
+  const check = (name: string, actual: number | null, wanted: number) => {
+    if (actual !== wanted) problems.push(`${name} is ${actual}, expected ${wanted}`);
+  };
+  check('totalItems', job.totalItems, expected.rows);
+  check('processedItems', job.processedItems, expected.rows);
+  check('createdCount', job.createdCount, expected.created);
+  check('skippedCount', job.skippedCount, expected.unknownClient + expected.alreadyAssigned);
+  check('errorCount', job.errorCount, expected.invalid);
+  return problems;
+}
+
+/**
+ * The floor: COPY of exactly the rows the import created, into the same table emptied (unique index,
+ * foreign keys and other indexes in place), from a file saved just before.
+ */
+async function measureCopy(run: Run, importJobId: string): Promise<{ rows: number; seconds: number }> {
+  const file = join(run.tmp, 'created-rows.copy');
+  const exported = await db.exportImportedRows(run.dbUrl, importJobId, file);
+  await db.truncateAssignments(run.pool);
+  await db.checkpoint(run.pool);
+  log(`COPY of ${exported} rows into the emptied table`);
+  const copy = await db.timeCopy(run.dbUrl, file);
+  log(`COPY took ${copy.seconds.toFixed(2)} s`);
+  return copy;
+}
+
+async function summarize(
+  run: Run,
+  data: Dataset,
+  m: ImportMeasure,
+  copy: { rows: number; seconds: number },
+  seededWith: string,
+  problems: string[],
+): Promise<BenchSummary> {
+  const job = m.poll.job;
+  const importSeconds = serverSideSeconds(m.accepted, job) ?? m.poll.observedSeconds;
+  const started = job.startedDate ? Date.parse(job.startedDate) : NaN;
+  return {
+    ok: false,
+    problems,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      node: process.version,
+      postgres: await db.serverVersion(run.pool),
+    },
+    rows: data.expected.rows,
+    fileBytes: data.bytes,
+    seed: run.opts.seed,
+    batchSize: run.opts.batchSize ?? null,
+    seededWith,
+    expected: data.expected,
+    job: {
+      code: job.code,
+      status: job.status,
+      createdCount: job.createdCount,
+      skippedCount: job.skippedCount,
+      errorCount: job.errorCount,
+    },
+    uploadSeconds: m.accepted.uploadSeconds,
+    queueSeconds: Number.isNaN(started) ? null : Math.max(0, (started - m.accepted.acceptedWallMs) / 1000),
+    importSeconds,
+    importSecondsObserved: m.poll.observedSeconds,
+    rowsPerSecond: data.expected.rows / importSeconds,
+    createdPerSecond: job.createdCount / importSeconds,
+    copy: { ...copy, rowsPerSecond: copy.rows / copy.seconds },
+    copyToImportRatio: copy.seconds / importSeconds,
+    rssMb: {
+      atStart: mb(m.rssAtStart),
+      sampledMax: mb(m.rssSampled.max),
+      peak: mb(m.rssPeak),
+      samples: m.rssSampled.count,
+    },
+    pollers: m.pollers,
+    progress: progressGaps(m.poll.samples, m.poll.observedSeconds),
+    naive: null,
+  };
+}
+
+/**
+ * The job's completedDate on the same machine's clock is more precise than the 250 ms poll; it is
+ * used when it is plausible (after the 202, not after the poll that saw it).
+ */
+function serverSideSeconds(accepted: Accepted, job: ImportJob): number | null {
+  const completed = job.completedDate ? Date.parse(job.completedDate) : NaN;
+  const seconds = (completed - accepted.acceptedWallMs) / 1000;
+  const observed = (performance.now() - accepted.acceptedAt) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= observed ? seconds : null;
+}
+
+/** The row-by-row baseline on the same file, from the same starting table. */
+async function measureNaive(
+  run: Run,
+  data: Dataset,
+  serviceRowsPerSecond: number,
+  problems: string[],
+): Promise<NaiveSummary> {
+  await db.truncateAssignments(run.pool);
+  await db.insertExistingPairs(run.pool, data.existingPairs);
+  await db.analyze(run.pool);
+  await db.checkpoint(run.pool);
+  log(`naive engine: ${run.opts.naiveRows} rows, four round trips each`);
+  const pool = new Pool({ connectionString: run.dbUrl, max: 1 });
+  try {
+    const result = await runNaiveImport(pool, data.path, run.opts.naiveRows);
+    const want = data.prefix;
+    const got = {
+      rows: result.rows,
+      created: result.created,
+      skipped: result.skipped,
+      errors: result.errors,
+    };
+    const expected = {
+      rows: want.rows,
+      created: want.created,
+      skipped: want.unknownClient + want.alreadyAssigned,
+      errors: want.invalid,
+    };
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      problems.push(`naive engine counted ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+    }
+    const rowsPerSecond = result.rows / result.seconds;
+    log(`naive engine took ${result.seconds.toFixed(1)} s`);
+    return {
+      rows: result.rows,
+      seconds: result.seconds,
+      rowsPerSecond,
+      extrapolated: result.rows < data.expected.rows,
+      fullFileSecondsEstimate: data.expected.rows / rowsPerSecond,
+      serviceSpeedup: serviceRowsPerSecond / rowsPerSecond,
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Bull's keys for this run's queue prefix; each run uses its own, so nothing else is touched. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<
+      string[]
+    >) {
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+void main();

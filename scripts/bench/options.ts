@@ -1,0 +1,124 @@
+/** Command-line options of `npm run bench`; see USAGE. */
+
+export interface BenchOptions {
+  rows: number;
+  engine: 'service' | 'naive';
+  /** Data rows the naive engine imports (the first N of the file). */
+  naiveRows: number;
+  /** Keep the throwaway database after the run. */
+  keep: boolean;
+  /** 0 picks a free port. */
+  port: number;
+  pollers: number;
+  /** Requests per second per poller connection; 0 means as fast as the service answers. */
+  pollRate: number;
+  /** PostgreSQL server to create the throwaway database on (any database name in it is ignored). */
+  pg: string;
+  redis: string;
+  /** IMPORT_BATCH_SIZE for the service; undefined keeps the service's default. */
+  batchSize?: number;
+  /** 'auto': `nest build` when dist/main.js is missing or older than src/; 'always'; 'never'. */
+  build: 'auto' | 'always' | 'never';
+  /** Extra Node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
+  childNodeArgs: string[];
+  /** Seed of the CSV generator: the same seed and rows give the same file. */
+  seed: number;
+  /** Print the service's log lines as they come. */
+  verbose: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --rows N             data rows in the generated CSV (default 200000)
+  --engine E           service (default) | naive: also run the row-by-row baseline after the service
+  --naive-rows N       rows the naive engine imports, the first N of the file (default min(rows, 100000))
+  --keep               keep the throwaway database
+  --port P             port for the service (default: a free one)
+  --pollers N          concurrent GET pollers during the import (default 20; 0 disables)
+  --poll-rate R        requests/s per poller connection (default 0 = as fast as the service answers)
+  --batch-size N       IMPORT_BATCH_SIZE for the service (default: the service's own)
+  --pg URL             PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
+  --redis URL          Redis (default redis://127.0.0.1:6379)
+  --build B            auto (default: build when dist is missing or older than src) | always | never
+  --child-node-args S  extra Node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --seed N             seed of the CSV generator (default 42)
+  --verbose            show the service's log`;
+
+export class UsageError extends Error {}
+
+const DEFAULT_ROWS = 200_000;
+const DEFAULT_NAIVE_ROWS = 100_000;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const raw = readFlags(argv);
+  const rows = int(raw, 'rows', DEFAULT_ROWS, 1);
+  const engine = raw.get('engine') ?? 'service';
+  if (engine !== 'service' && engine !== 'naive') throw new UsageError(`--engine must be service or naive`);
+  const build = raw.get('build') ?? 'auto';
+  if (build !== 'auto' && build !== 'always' && build !== 'never') {
+    throw new UsageError(`--build must be auto, always or never`);
+  }
+  return {
+    rows,
+    engine,
+    naiveRows: Math.min(rows, int(raw, 'naive-rows', Math.min(rows, DEFAULT_NAIVE_ROWS), 1)),
+    keep: raw.has('keep'),
+    port: int(raw, 'port', 0, 0, 65535),
+    pollers: int(raw, 'pollers', 20, 0, 1000),
+    pollRate: int(raw, 'poll-rate', 0, 0),
+    pg: raw.get('pg') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redis: raw.get('redis') ?? 'redis://127.0.0.1:6379',
+    batchSize: raw.has('batch-size') ? int(raw, 'batch-size', 0, 1, 50_000) : undefined,
+    build,
+    childNodeArgs: (raw.get('child-node-args') ?? '').split(/\s+/).filter(Boolean),
+    seed: int(raw, 'seed', 42, 0, 2 ** 32 - 1),
+    verbose: raw.has('verbose'),
+  };
+}
+
+const BOOLEAN_FLAGS = new Set(['keep', 'verbose', 'help']);
+const VALUE_FLAGS = new Set([
+  'rows',
+  'engine',
+  'naive-rows',
+  'port',
+  'pollers',
+  'poll-rate',
+  'batch-size',
+  'pg',
+  'redis',
+  'build',
+  'child-node-args',
+  'seed',
+]);
+
+/** `--name value`, `--name=value` and boolean `--name`; unknown flags are an error, not ignored. */
+function readFlags(argv: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!match) throw new UsageError(`unexpected argument "${argv[i]}"`);
+    const [, name, inline] = match;
+    if (name === 'help') throw new UsageError('');
+    if (BOOLEAN_FLAGS.has(name)) {
+      flags.set(name, 'true');
+    } else if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return flags;
+}
+
+function int(flags: Map<string, string>, name: string, fallback: number, min: number, max = 1e9): number {
+  const value = flags.get(name);
+  if (value === undefined) return fallback;
+  // Accept 1_000_000 and 1,000,000 as well: row counts are easier to type that way.
+  const digits = value.replace(/[_,]/g, '');
+  if (!/^\d+$/.test(digits) || Number(digits) < min || Number(digits) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  }
+  return Number(digits);
+}

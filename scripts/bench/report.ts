@@ -1,0 +1,134 @@
+/** The benchmark's output: a table for people, one JSON line for machines. */
+import type { Expected } from './dataset';
+import type { ProgressGaps } from './import-client';
+import type { PollerStats } from './pollers';
+
+export interface NaiveSummary {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  /** True when the naive engine ran on the first rows only and the full-file time is estimated. */
+  extrapolated: boolean;
+  fullFileSecondsEstimate: number;
+  /** Service rows/s divided by naive rows/s. */
+  serviceSpeedup: number;
+}
+
+export interface BenchSummary {
+  ok: boolean;
+  problems: string[];
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string };
+  rows: number;
+  fileBytes: number;
+  seed: number;
+  batchSize: number | null;
+  seededWith: string;
+  expected: Expected;
+  job: { code: string; status: string; createdCount: number; skippedCount: number; errorCount: number };
+  uploadSeconds: number;
+  /** From the 202 to the job's startedDate: time spent in the queue. */
+  queueSeconds: number | null;
+  /** From the 202 to Completed (the job's completedDate, same clock). */
+  importSeconds: number;
+  /** From the 202 to the poll that saw Completed (±0.25 s). */
+  importSecondsObserved: number;
+  rowsPerSecond: number;
+  createdPerSecond: number;
+  copy: { rows: number; seconds: number; rowsPerSecond: number } | null;
+  /** COPY seconds / import seconds: 1 would be an import as fast as COPY. */
+  copyToImportRatio: number | null;
+  rssMb: { atStart: number; sampledMax: number; peak: number; samples: number };
+  pollers: PollerStats | null;
+  progress: ProgressGaps;
+  naive: NaiveSummary | null;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits = 2): string => n.toFixed(digits);
+export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** A three-column Markdown table (metric, value, target) that reads well in a terminal and a README. */
+export function formatTable(s: BenchSummary): string {
+  const rows: [string, string, string][] = [];
+  const e = s.expected;
+  rows.push([
+    'rows',
+    `${int(s.rows)} (${int(e.created)} new, ${int(e.unknownClient)} unknown client, ` +
+      `${int(e.alreadyAssigned)} already assigned, ${int(e.invalid)} invalid)`,
+    '',
+  ]);
+  rows.push([
+    'CSV upload',
+    `${fixed(mb(s.fileBytes), 1)} MB in ${fixed(s.uploadSeconds)} s (until the 202)`,
+    '',
+  ]);
+  rows.push([
+    'import seconds (202 → Completed)',
+    `${fixed(s.importSeconds)} s (queue wait ${s.queueSeconds === null ? '?' : fixed(s.queueSeconds)} s)`,
+    '',
+  ]);
+  rows.push(['import rows/s', `${int(s.rowsPerSecond)} (created rows/s ${int(s.createdPerSecond)})`, '']);
+  if (s.copy) {
+    rows.push(['COPY seconds (created rows)', `${fixed(s.copy.seconds)} s for ${int(s.copy.rows)} rows`, '']);
+    rows.push(['COPY rows/s', int(s.copy.rowsPerSecond), '']);
+  }
+  if (s.copyToImportRatio !== null) {
+    rows.push([
+      'COPY time / import time',
+      fixed(s.copyToImportRatio),
+      verdict(s.copyToImportRatio >= 0.5, '≥ 0.5, aim 0.75'),
+    ]);
+  }
+  rows.push([
+    'peak RSS (VmHWM)',
+    `${fixed(s.rssMb.peak, 1)} MB (sampled max ${fixed(s.rssMb.sampledMax, 1)}, before upload ${fixed(s.rssMb.atStart, 1)})`,
+    verdict(s.rssMb.peak < 300, '< 300 MB'),
+  ]);
+  if (s.pollers) {
+    const p = s.pollers;
+    rows.push([
+      `poll latency p50 / p99 / max`,
+      `${p.p50} / ${p.p99} / ${p.max} ms (${p.connections} pollers${p.rate ? ` at ${p.rate}/s each` : ''}, ` +
+        `${int(p.requests)} requests, ${p.non2xx + p.errors} failed)`,
+      verdict(p.p99 < 100, 'p99 < 100 ms'),
+    ]);
+  }
+  rows.push([
+    'max progress gap',
+    `${fixed(s.progress.maxGapSeconds)} s ${s.progress.maxGapAt}; between batches ` +
+      `${fixed(s.progress.maxGapWhileImportingSeconds)} s; ${s.progress.advances} advances`,
+    verdict(s.progress.maxGapSeconds <= 2, '≤ 2 s'),
+  ]);
+  if (s.naive) {
+    const n = s.naive;
+    rows.push(['naive seconds', `${fixed(n.seconds)} s for ${int(n.rows)} rows`, '']);
+    rows.push([
+      'naive rows/s',
+      `${int(n.rowsPerSecond)}` +
+        (n.extrapolated
+          ? ` (first ${int(n.rows)} rows only; ${int(s.rows)} rows extrapolated: ${int(n.fullFileSecondsEstimate)} s)`
+          : ''),
+      '',
+    ]);
+    rows.push(['service rows/s / naive rows/s', `${fixed(n.serviceSpeedup, 1)}×`, '']);
+  }
+  return markdownTable(['metric', 'value', 'target'], rows);
+}
+
+function verdict(met: boolean, target: string): string {
+  return `${target}: ${met ? 'met' : 'NOT met'}`;
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function formatHeadline(s: BenchSummary): string {
+  const m = s.machine;
+  return (
+    `service-import bench: ${int(s.rows)} rows, seed ${s.seed}, batch size ${s.batchSize ?? 'service default'}; ` +
+    `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}`
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * The service under test as a child process: `node dist/main.js`, started exactly as in production,
+ * with its memory read from /proc.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+const MAIN_JS = join(REPO_ROOT, 'dist', 'main.js');
+
+/**
+ * `nest build` when asked to, or (auto) when dist/main.js is missing or older than a file in src/:
+ * the benchmark must measure the code in the working tree, not a stale build.
+ */
+export function ensureBuild(mode: 'auto' | 'always' | 'never', log: (line: string) => void): void {
+  if (mode === 'never' || (mode === 'auto' && !buildIsStale())) {
+    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build`);
+    log(mode === 'never' ? 'using dist/ as it is (--build never)' : 'dist/ is up to date with src/');
+    return;
+  }
+  log(
+    `building: npx nest build (${mode === 'always' ? '--build always' : 'dist/ is missing or older than src/'})`,
+  );
+  const result = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0) throw new Error(`nest build failed (exit ${result.status})`);
+}
+
+function buildIsStale(): boolean {
+  if (!existsSync(MAIN_JS)) return true;
+  return newestMtime(join(REPO_ROOT, 'src')) > statSync(MAIN_JS).mtimeMs;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export interface ServiceSettings {
+  port: number;
+  env: Record<string, string>;
+  nodeArgs: string[];
+  logFile: string;
+  verbose: boolean;
+}
+
+export class ServiceProcess {
+  private readonly tail: string[] = [];
+  private exited: { code: number | null; signal: string | null } | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('exit', (code, signal) => (this.exited = { code, signal }));
+  }
+
+  static start(settings: ServiceSettings): ServiceProcess {
+    const child = spawn(process.execPath, [...settings.nodeArgs, MAIN_JS], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...settings.env, PORT: String(settings.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(child);
+    const log = createWriteStream(settings.logFile);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.on('data', (chunk: Buffer) => {
+        log.write(chunk);
+        if (settings.verbose) process.stderr.write(chunk);
+        service.keepTail(chunk.toString('utf8'));
+      });
+    }
+    child.on('exit', () => log.end());
+    return service;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get hasExited(): boolean {
+    return this.exited !== null;
+  }
+
+  /** The last lines the service printed, to explain a broken run. */
+  lastLines(): string {
+    return this.tail.join('\n');
+  }
+
+  private keepTail(text: string): void {
+    this.tail.push(...text.split('\n').filter((line) => line.trim() !== ''));
+    if (this.tail.length > 40) this.tail.splice(0, this.tail.length - 40);
+  }
+
+  /** Resolves once GET /health answers 200; fails if the process exits or `timeoutMs` passes. */
+  async waitForHealth(baseUrl: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) {
+        throw new Error(
+          `the service exited during start-up (code ${this.exited.code}, signal ${this.exited.signal})`,
+        );
+      }
+      const status = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) }).then(
+        (res) => res.status,
+        () => 0,
+      );
+      if (status === 200) return;
+      await sleep(250);
+    }
+    throw new Error(`GET /health did not answer 200 within ${timeoutMs / 1000} s`);
+  }
+
+  /** Peak resident set size so far, in bytes (VmHWM: the kernel's own high-water mark). */
+  peakRss(): number {
+    return procStatusBytes(this.pid, 'VmHWM');
+  }
+
+  currentRss(): number {
+    return procStatusBytes(this.pid, 'VmRSS');
+  }
+
+  /** SIGTERM (a graceful shutdown lets --cpu-prof write its profile), SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.exited) return;
+    const exit = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await exit;
+    clearTimeout(timer);
+  }
+}
+
+function procStatusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+/** Samples VmRSS every `intervalMs` until stopped: shows whether memory stays flat during the import. */
+export class RssSampler {
+  private readonly samples: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(service: ServiceProcess, intervalMs = 200) {
+    this.timer = setInterval(() => {
+      try {
+        this.samples.push(service.currentRss());
+      } catch {
+        // the process is gone; its last samples are what counts
+      }
+    }, intervalMs);
+  }
+
+  stop(): { max: number; first: number; last: number; count: number } {
+    clearInterval(this.timer);
+    const s = this.samples;
+    return { max: Math.max(0, ...s), first: s[0] ?? 0, last: s[s.length - 1] ?? 0, count: s.length };
+  }
+}

@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ClientsModule } from './clients/clients.module';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ImportModule } from './import/import.module';
+import { QueueModule } from './queue/queue.module';
+import { StorageModule } from './storage/storage.module';
+
+/** Wires the feature modules; APP_ROLE decides whether this process runs the queue processors. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        QueueModule,
+        StorageModule,
+        ClientsModule,
+        ImportModule.register({ runProcessors: config.role !== 'api' }),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+/** One row to assign, already validated. Codes are matched case-insensitively. */
+export interface AssignmentRow {
+  rowNumber: number;
+  clientCode: string;
+  serviceCode: string;
+  quantity: number | null;
+  /** "12.50"; null takes the catalog price. */
+  unitPrice: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  notes: string | null;
+}
+
+export type AssignmentSkipReason =
+  'CLIENT_NOT_FOUND' | 'CLIENT_INACTIVE' | 'SERVICE_NOT_FOUND' | 'ALREADY_ASSIGNED';
+
+export interface AssignmentBatchResult {
+  created: number;
+  /** The rows that were not created, with why; rows not listed were created. */
+  skipped: { rowNumber: number; reason: AssignmentSkipReason }[];
+}
+
+export interface AssignOptions {
+  /** Recorded on every created assignment. */
+  importJobId: string;
+  /** Check everything but write into the job's dry-run pair set instead of the assignments. */
+  dryRun: boolean;
+}
+
+const STAGE_DDL = `
+  CREATE TEMP TABLE IF NOT EXISTS assignment_stage (
+    rn integer NOT NULL,
+    first boolean NOT NULL,
+    cc text NOT NULL,
+    sc text NOT NULL,
+    qty integer,
+    price numeric(12,2),
+    sd date,
+    ed date,
+    notes text
+  ) ON COMMIT DELETE ROWS`;
+
+// Resolves the batch's codes with two joins, inserts the first occurrence of every pair in a fixed
+// order (client, service) so that concurrent imports of overlapping pairs cannot deadlock, and
+// reports every row that was not created. Same-pair rows later in the batch ("first" false) are
+// never inserted: they are ALREADY_ASSIGNED once their pair exists.
+const resolveSql = (target: 'real' | 'dry') => `
+  WITH s AS (
+    SELECT st.rn, st.first, c.id AS client_id, c.is_active, b.id AS service_id,
+           st.qty, coalesce(st.price, b.unit_price) AS price, st.sd, st.ed, st.notes
+      FROM assignment_stage st
+      LEFT JOIN clients c ON lower(c.code) = st.cc
+      LEFT JOIN billable_services b ON lower(b.code) = st.sc
+  ),
+  ins AS (
+    ${
+      target === 'real'
+        ? `INSERT INTO client_billable_services
+             (client_id, billable_service_id, quantity, unit_price, start_date, end_date, notes, import_job_id)
+           SELECT client_id, service_id, coalesce(qty, 1), price, sd, ed, notes, $1
+             FROM s
+            WHERE first AND client_id IS NOT NULL AND is_active AND service_id IS NOT NULL
+            ORDER BY client_id, service_id
+           ON CONFLICT (client_id, billable_service_id) DO NOTHING
+           RETURNING client_id, billable_service_id`
+        : `INSERT INTO service_import_dry_pairs (job_id, client_id, billable_service_id)
+           SELECT $1, client_id, service_id
+             FROM s
+            WHERE first AND client_id IS NOT NULL AND is_active AND service_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM client_billable_services x
+                               WHERE x.client_id = s.client_id AND x.billable_service_id = s.service_id)
+            ORDER BY client_id, service_id
+           ON CONFLICT DO NOTHING
+           RETURNING client_id, billable_service_id`
+    }
+  )
+  SELECT s.rn,
+         CASE WHEN s.client_id IS NULL THEN 'CLIENT_NOT_FOUND'
+              WHEN s.service_id IS NULL THEN 'SERVICE_NOT_FOUND'
+              WHEN NOT s.is_active THEN 'CLIENT_INACTIVE'
+              WHEN ins.client_id IS NULL THEN 'ALREADY_ASSIGNED'
+         END AS reason
+    FROM s
+    LEFT JOIN ins ON s.first AND ins.client_id = s.client_id AND ins.billable_service_id = s.service_id
+   WHERE ins.client_id IS NULL
+   ORDER BY s.rn`;
+
+const SQL = { real: resolveSql('real'), dry: resolveSql('dry') };
+
+/**
+ * Assigns catalog services to clients a whole batch at a time: the rows are COPYed into a temporary
+ * staging table and resolved and inserted by one INSERT ... SELECT ... ON CONFLICT DO NOTHING
+ * RETURNING. No query per row. Runs on the caller's connection, inside the caller's transaction.
+ */
+@Injectable()
+export class AssignmentBulkService {
+  async assign(
+    db: ClientBase,
+    rows: AssignmentRow[],
+    options: AssignOptions,
+  ): Promise<AssignmentBatchResult> {
+    if (rows.length === 0) return { created: 0, skipped: [] };
+    await db.query(STAGE_DDL);
+    await pipeline(
+      Readable.from([stageCopyText(rows)]),
+      db.query(copyFrom('COPY assignment_stage FROM STDIN')),
+    );
+    const result = await db.query<{ rn: number; reason: AssignmentSkipReason }>(
+      options.dryRun ? SQL.dry : SQL.real,
+      [options.importJobId],
+    );
+    return {
+      created: rows.length - result.rows.length,
+      skipped: result.rows.map((r) => ({ rowNumber: r.rn, reason: r.reason })),
+    };
+  }
+}
+
+/** COPY text format for the staging table; marks the first row of every (client, service) pair. */
+export function stageCopyText(rows: AssignmentRow[]): string {
+  const seen = new Set<string>();
+  let out = '';
+  for (const row of rows) {
+    const cc = row.clientCode.toLowerCase();
+    const sc = row.serviceCode.toLowerCase();
+    const pair = `${cc}\u0000${sc}`;
+    const first = !seen.has(pair);
+    if (first) seen.add(pair);
+    out +=
+      `${row.rowNumber}\t${first ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
+      `${row.quantity === null ? '\\N' : row.quantity}\t${row.unitPrice ?? '\\N'}\t` +
+      `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\n`;
+  }
+  return out;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyValue(value: string): string {
+  return COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]) : value;
+}

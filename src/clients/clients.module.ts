@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AssignmentBulkService } from './assignment-bulk.service';
+import { BillableService } from './billable-service.entity';
+import { BillableServicesController } from './billable-services.controller';
+import { BillableServicesService } from './billable-services.service';
+import { ClientBillableService } from './client-billable-service.entity';
+import { ClientBillableServicesService } from './client-billable-services.service';
+import { Client } from './client.entity';
+import { ClientsController } from './clients.controller';
+import { ClientsService } from './clients.service';
+
+/**
+ * Clients, the billable-service catalog and the assignments between them. Other modules use the
+ * exported services, never the repositories.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Client, BillableService, ClientBillableService])],
+  controllers: [ClientsController, BillableServicesController],
+  providers: [ClientsService, BillableServicesService, ClientBillableServicesService, AssignmentBulkService],
+  exports: [ClientsService, BillableServicesService, AssignmentBulkService],
+})
+export class ClientsModule {}

@@ -1,0 +1,51 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageDto } from './page.dto';
+
+/** A catalog service assigned to a client, with the codes and names a reader needs. */
+export class ClientBillableServiceDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  clientId: string;
+
+  @ApiProperty({ example: 'ACME-001' })
+  clientCode: string;
+
+  @ApiProperty({ format: 'uuid' })
+  billableServiceId: string;
+
+  @ApiProperty({ example: 'CONSULT-H' })
+  serviceCode: string;
+
+  @ApiProperty({ example: 'Consulting, per hour' })
+  serviceName: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1, example: 3 })
+  quantity: number;
+
+  /** Decimal string with two places */
+  @ApiProperty({ pattern: '^\\d+\\.\\d{2}$', example: '12.50' })
+  unitPrice: string;
+
+  @ApiProperty({ type: 'string', format: 'date', nullable: true, example: '2026-01-01' })
+  startDate: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date', nullable: true, example: '2026-01-31' })
+  endDate: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  notes: string | null;
+
+  /** Code of the import job that created the assignment; null when it was not imported */
+  @ApiProperty({ type: 'string', nullable: true })
+  importJobCode: string | null;
+
+  /** When the assignment was created (UTC) */
+  @ApiProperty({ format: 'date-time' })
+  createdDate: string;
+}
+
+export class ClientBillableServicePageDto extends PageDto {
+  items: ClientBillableServiceDto[];
+}

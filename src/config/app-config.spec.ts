@@ -1,0 +1,166 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+const SECRET = 's'.repeat(32);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected loadConfig to reject the environment');
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/service_import',
+      redisUrl: 'redis://127.0.0.1:6379',
+      role: 'all',
+      publicBaseUrl: 'http://localhost:3000',
+      signedUrlTtlSeconds: 3600,
+      storage: {
+        driver: 'local',
+        localDir: resolve('./var/storage'),
+        s3: { region: 'us-east-1', forcePathStyle: false, endpoint: undefined },
+      },
+    });
+  });
+
+  it('makes a random signing secret per process in development', () => {
+    const first = loadConfig({}).downloadSigningSecret;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig({}).downloadSigningSecret).not.toBe(first);
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(loadConfig({ PORT: '  ', STORAGE_DRIVER: '' })).toMatchObject({
+      port: 3000,
+      storage: { driver: 'local' },
+    });
+  });
+
+  it('reads the variables it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://app:pw@db:5432/imports',
+      REDIS_URL: 'redis://cache:6379/2',
+      APP_ROLE: 'worker',
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_REGION: 'eu-west-1',
+      S3_BUCKET: 'imports',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      SIGNED_URL_TTL_SECONDS: '60',
+      STORAGE_LOCAL_DIR: '/tmp/files',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgresql://app:pw@db:5432/imports',
+      redisUrl: 'redis://cache:6379/2',
+      role: 'worker',
+      publicBaseUrl: 'http://localhost:8080',
+      signedUrlTtlSeconds: 60,
+      storage: {
+        driver: 's3',
+        localDir: '/tmp/files',
+        s3: {
+          endpoint: 'http://minio:9000',
+          region: 'eu-west-1',
+          bucket: 'imports',
+          accessKeyId: 'key',
+          secretAccessKey: 'secret',
+          forcePathStyle: true,
+        },
+      },
+    });
+  });
+
+  it('drops trailing slashes from PUBLIC_BASE_URL', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://imports.example.com/' }).publicBaseUrl).toBe(
+      'https://imports.example.com',
+    );
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '0'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['APP_ROLE', 'everything'],
+    ['STORAGE_DRIVER', 'ftp'],
+    ['PUBLIC_BASE_URL', 'localhost:3000'],
+    ['S3_ENDPOINT', 'minio:9000'],
+    ['S3_FORCE_PATH_STYLE', 'maybe'],
+    ['SIGNED_URL_TTL_SECONDS', '-5'],
+    ['SIGNED_URL_TTL_SECONDS', '0'],
+    ['DATABASE_POOL_SIZE', '1'],
+    ['IMPORT_BATCH_SIZE', 'lots'],
+    ['DOWNLOAD_SIGNING_SECRET', 'short'],
+  ])('names %s when it is %p', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
+    if (name !== 'DOWNLOAD_SIGNING_SECRET') expect(problems[0]).toContain(`"${value}"`);
+  });
+
+  it('reports every bad variable at once, in a message naming each', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', STORAGE_DRIVER: 'ftp', REDIS_URL: 'nope' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/^Invalid configuration:/);
+    for (const name of ['PORT', 'STORAGE_DRIVER', 'REDIS_URL']) expect(message).toContain(`- ${name} `);
+  });
+
+  describe('s3 driver', () => {
+    it('requires S3_BUCKET', () => {
+      expect(problemsOf({ STORAGE_DRIVER: 's3' })).toEqual(['S3_BUCKET is required when STORAGE_DRIVER=s3']);
+    });
+
+    it('requires both keys or neither', () => {
+      expect(problemsOf({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'key' })).toEqual([
+        'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together',
+      ]);
+      expect(loadConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b' }).storage.s3.accessKeyId).toBeUndefined();
+    });
+  });
+
+  describe('in production', () => {
+    it('requires DOWNLOAD_SIGNING_SECRET with the local driver', () => {
+      const problems = problemsOf({ NODE_ENV: 'production' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^DOWNLOAD_SIGNING_SECRET is required when NODE_ENV=production/);
+    });
+
+    it('still rejects a short secret', () => {
+      expect(problemsOf({ NODE_ENV: 'production', DOWNLOAD_SIGNING_SECRET: 'x'.repeat(31) })).toEqual([
+        'DOWNLOAD_SIGNING_SECRET must be at least 32 characters long',
+      ]);
+    });
+
+    it('uses the secret it is given', () => {
+      const config = loadConfig({ NODE_ENV: 'production', DOWNLOAD_SIGNING_SECRET: SECRET });
+      expect(config.downloadSigningSecret).toBe(SECRET);
+    });
+
+    it('does not need the secret with the s3 driver, whose links S3 signs', () => {
+      const config = loadConfig({ NODE_ENV: 'production', STORAGE_DRIVER: 's3', S3_BUCKET: 'imports' });
+      expect(config.storage.driver).toBe('s3');
+    });
+  });
+});

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+/**
+ * The whole typed configuration of the service. Built once from the environment by `loadConfig`,
+ * injected everywhere by class (`constructor(private readonly config: AppConfig)`); nothing else
+ * reads process.env.
+ */
+export class AppConfig {
+  nodeEnv: string;
+  port: number;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  role: AppRole;
+  publicBaseUrl: string;
+  signedUrlTtlSeconds: number;
+  downloadSigningSecret: string;
+  storage: StorageConfig;
+  import: ImportConfig;
+}
+
+export type AppRole = 'api' | 'worker' | 'all';
+
+export interface StorageConfig {
+  driver: 'local' | 's3';
+  localDir: string;
+  s3: {
+    endpoint?: string;
+    /** The endpoint browsers use for download links, when it differs from `endpoint`. */
+    publicEndpoint?: string;
+    region: string;
+    bucket: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    forcePathStyle: boolean;
+  };
+}
+
+export interface ImportConfig {
+  maxFileBytes: number;
+  maxRows: number;
+  maxFieldBytes: number;
+  batchSize: number;
+  concurrency: number;
+  attempts: number;
+  retentionDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates every variable; collects all problems so one start-up shows them all. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const r = new EnvReader(env, problems);
+
+  const nodeEnv = r.str('NODE_ENV', 'development');
+  const port = r.int('PORT', 3000, 1, 65535);
+  const driver = r.oneOf('STORAGE_DRIVER', ['local', 's3'] as const, 'local');
+  const role = r.oneOf('APP_ROLE', ['api', 'worker', 'all'] as const, 'all');
+  const databaseUrl = r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/service_import', [
+    'postgres:',
+    'postgresql:',
+  ]);
+  const redisUrl = r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const publicBaseUrl = r
+    .url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])
+    .replace(/\/+$/, '');
+
+  let downloadSigningSecret = env.DOWNLOAD_SIGNING_SECRET ?? '';
+  if (downloadSigningSecret === '') {
+    if (nodeEnv === 'production' && driver === 'local') {
+      problems.push(
+        'DOWNLOAD_SIGNING_SECRET is required when NODE_ENV=production with STORAGE_DRIVER=local (at least 32 characters)',
+      );
+    }
+    downloadSigningSecret = randomBytes(32).toString('hex');
+  } else if (downloadSigningSecret.length < 32) {
+    problems.push('DOWNLOAD_SIGNING_SECRET must be at least 32 characters long');
+  }
+
+  const s3 = {
+    endpoint: r.optionalUrl('S3_ENDPOINT', ['http:', 'https:']),
+    publicEndpoint: r.optionalUrl('S3_PUBLIC_ENDPOINT', ['http:', 'https:']),
+    region: r.str('S3_REGION', 'us-east-1'),
+    bucket: r.str('S3_BUCKET', ''),
+    accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: r.bool('S3_FORCE_PATH_STYLE', false),
+  };
+  if (driver === 's3') {
+    if (!s3.bucket) problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
+    if (Boolean(s3.accessKeyId) !== Boolean(s3.secretAccessKey)) {
+      problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+    }
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port,
+    databaseUrl,
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 2, 200),
+    redisUrl,
+    queuePrefix: r.str('QUEUE_PREFIX', 'service-import'),
+    role,
+    publicBaseUrl,
+    signedUrlTtlSeconds: r.int('SIGNED_URL_TTL_SECONDS', 3600, 1, 7 * 24 * 3600),
+    downloadSigningSecret,
+    storage: { driver, localDir: resolve(r.str('STORAGE_LOCAL_DIR', './var/storage')), s3 },
+    import: {
+      maxFileBytes: r.int('IMPORT_MAX_FILE_BYTES', 100 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+      maxRows: r.int('IMPORT_MAX_ROWS', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
+      maxFieldBytes: r.int('IMPORT_MAX_FIELD_BYTES', 64 * 1024, 16, 16 * 1024 * 1024),
+      batchSize: r.int('IMPORT_BATCH_SIZE', 5000, 1, 50_000),
+      concurrency: r.int('IMPORT_CONCURRENCY', 1, 1, 64),
+      attempts: r.int('IMPORT_ATTEMPTS', 5, 1, 100),
+      retentionDays: r.int('IMPORT_RETENTION_DAYS', 7, 1, 3650),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.assign(new AppConfig(), config);
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  str(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    return this.optionalUrl(name, protocols) ?? fallback;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+      return value;
+    } catch {
+      this.problems.push(`${name} must be a URL starting with ${protocols.join(' or ')}// (got "${value}")`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ImportPhase, ImportStatus } from '../import-status';
+
+/**
+ * Represents the current status and progress of a service import job.
+ * Returned when starting an import or polling for status.
+ *
+ * The twelve properties of the published contract carry its descriptions word for word; the
+ * extras (failureReason, ...) are nullable and documented the same way.
+ */
+export class ServiceImportJobDto {
+  @ApiProperty({
+    description:
+      'Unique code identifying this import job.\nUse this code to poll for status via GET /{code}.',
+    example: 'q3Zb1d0Jc8d4kWmYtV7x5A',
+  })
+  code: string;
+
+  @ApiProperty({ enum: ImportStatus, enumName: 'ImportStatus', example: ImportStatus.Queued })
+  status: ImportStatus;
+
+  @ApiProperty({ description: 'Original filename of the uploaded CSV file', example: 'services.csv' })
+  fileName: string;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description:
+      "Total number of data rows to process (excluding header row).\nMay be null if the job hasn't started processing yet.",
+    example: 0,
+  })
+  totalItems: number | null;
+
+  @ApiProperty({ type: 'integer', description: 'Number of rows that have been processed so far', example: 0 })
+  processedItems: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Number of client billable service records created',
+    example: 0,
+  })
+  createdCount: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Number of rows skipped (client not found, service already assigned, etc.)',
+    example: 0,
+  })
+  skippedCount: number;
+
+  @ApiProperty({ type: 'integer', description: 'Number of rows with errors', example: 0 })
+  errorCount: number;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'When the job started processing (UTC)',
+  })
+  startedDate: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'When the job completed processing (UTC)',
+  })
+  completedDate: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', description: 'When the import job was created (UTC)' })
+  createdDate: string;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      'URL to download a CSV containing rows that were not imported.\n' +
+      'Only available when status is Completed and there were errors or skipped rows.\n' +
+      'This is a time-limited SAS URL that expires after 60 minutes.',
+  })
+  notImportedDownloadUrl: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      'Why the job failed, in words a person can act on (for example the file has more rows than allowed, or an ' +
+      'unterminated quote). Set only when status is Failed.',
+    example: null,
+  })
+  failureReason: string | null;
+
+  @ApiProperty({
+    enum: ImportPhase,
+    enumName: 'ImportPhase',
+    nullable: true,
+    description: 'What an InProgress job is doing: Counting, Importing or WritingReport; null otherwise.',
+  })
+  phase: ImportPhase | null;
+
+  @ApiProperty({
+    description: 'True when the job is a dry run: nothing is written, createdCount means "would be created".',
+    example: false,
+  })
+  dryRun: boolean;
+}

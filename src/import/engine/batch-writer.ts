@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import type { ClientBase } from 'pg';
+import { AssignmentBulkService, AssignmentRow } from '../../clients/assignment-bulk.service';
+import { skipMessage } from '../csv/row-rules';
+
+/** A data row that will not be imported, with everything the report needs. */
+export interface RejectedRow {
+  rowNumber: number;
+  outcome: 'Skipped' | 'Error';
+  reason: string;
+  message: string;
+  values: string[];
+}
+
+/** One batch, validated and ready to commit. */
+export interface PreparedBatch {
+  /** Data rows this batch consumes (valid + invalid): the checkpoint advances by this much. */
+  size: number;
+  assignments: AssignmentRow[];
+  errors: RejectedRow[];
+  /** The uploaded fields of every valid row, to report the ones the database skips. */
+  valuesByRow: Map<number, string[]>;
+}
+
+export interface BatchCommit {
+  created: number;
+  skipped: number;
+  errors: number;
+}
+
+export type BatchResult = { ok: true; commit: BatchCommit } | { ok: false; why: 'cancelled' | 'lease-lost' };
+
+/**
+ * Commits one batch in one transaction: the assignments, the not-imported rows, the counters and the
+ * checkpoint. The job row is locked first and must still be InProgress under our lease at the
+ * expected checkpoint; otherwise nothing is written (a cancelled job, or a stale worker).
+ */
+@Injectable()
+export class BatchWriter {
+  constructor(private readonly assignments: AssignmentBulkService) {}
+
+  async commit(
+    db: ClientBase,
+    job: { id: string; lease: number; checkpoint: number; dryRun: boolean },
+    batch: PreparedBatch,
+  ): Promise<BatchResult> {
+    await db.query('BEGIN');
+    try {
+      const lock = await db.query<{ status: string; lease: number; processed_items: number }>(
+        `SELECT status, lease, processed_items FROM service_import_jobs WHERE id = $1 FOR UPDATE`,
+        [job.id],
+      );
+      const row = lock.rows[0];
+      if (
+        !row ||
+        row.lease !== job.lease ||
+        row.processed_items !== job.checkpoint ||
+        row.status !== 'InProgress'
+      ) {
+        await db.query('ROLLBACK');
+        return { ok: false, why: row?.status === 'Cancelled' ? 'cancelled' : 'lease-lost' };
+      }
+      const result = await this.assignments.assign(db, batch.assignments, {
+        importJobId: job.id,
+        dryRun: job.dryRun,
+      });
+      const rejected = batch.errors.slice();
+      const byRow =
+        result.skipped.length > 0 ? new Map(batch.assignments.map((a) => [a.rowNumber, a])) : null;
+      for (const skip of result.skipped) {
+        const values = batch.valuesByRow.get(skip.rowNumber) ?? [];
+        const assignment = byRow!.get(skip.rowNumber);
+        rejected.push({
+          rowNumber: skip.rowNumber,
+          outcome: 'Skipped',
+          reason: skip.reason,
+          message:
+            skip.reason === 'CLIENT_INACTIVE'
+              ? `Client "${assignment?.clientCode}" is inactive; services are not assigned to inactive clients.`
+              : skipMessage(skip.reason, assignment?.clientCode ?? '', assignment?.serviceCode ?? ''),
+          values,
+        });
+      }
+      if (rejected.length > 0) await insertRejected(db, job.id, rejected);
+      const commit = { created: result.created, skipped: result.skipped.length, errors: batch.errors.length };
+      await db.query(
+        `UPDATE service_import_jobs
+            SET processed_items = processed_items + $2, created_count = created_count + $3,
+                skipped_count = skipped_count + $4, error_count = error_count + $5, heartbeat_at = now()
+          WHERE id = $1`,
+        [job.id, batch.size, commit.created, commit.skipped, commit.errors],
+      );
+      await db.query('COMMIT');
+      return { ok: true, commit };
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+async function insertRejected(db: ClientBase, jobId: string, rows: RejectedRow[]): Promise<void> {
+  const n = rows.length;
+  const numbers = new Array<number>(n);
+  const outcomes = new Array<string>(n);
+  const reasons = new Array<string>(n);
+  const messages = new Array<string>(n);
+  const values = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    numbers[i] = r.rowNumber;
+    outcomes[i] = r.outcome;
+    reasons[i] = r.reason;
+    messages[i] = r.message;
+    values[i] = JSON.stringify(r.values);
+  }
+  await db.query(
+    `INSERT INTO service_import_rows (job_id, row_number, outcome, reason, message, "values")
+     SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
+    [jobId, numbers, outcomes, reasons, messages, values],
+  );
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ImportPhase, ImportStatus } from './import-status';
+
+export interface Lease {
+  lease: number;
+  /** Data rows already committed: where this run resumes. */
+  checkpoint: number;
+}
+
+/**
+ * The one door through which an import's status changes. Every transition is a guarded UPDATE
+ * (WHERE status = what we expect, and for a worker WHERE lease = its token), so a cancel racing a
+ * start, or a stale worker racing the one that replaced it, loses cleanly: its UPDATE matches no row.
+ */
+@Injectable()
+export class ImportJobStateService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Takes the job for this run: Queued or InProgress (a re-run after a crash) → InProgress with a
+   * new fencing token. Returns null when the job is already final or gone.
+   */
+  async acquire(importId: string): Promise<Lease | null> {
+    const rows = await this.db.query(
+      `UPDATE service_import_jobs
+          SET status = 'InProgress', phase = coalesce(phase, 'Counting'), lease = lease + 1,
+              started_at = coalesce(started_at, now()), heartbeat_at = now()
+        WHERE id = $1 AND status IN ('Queued', 'InProgress')
+        RETURNING lease, processed_items`,
+      [importId],
+    );
+    const row = first(rows);
+    return row ? { lease: row.lease, checkpoint: row.processed_items } : null;
+  }
+
+  async setPhase(importId: string, lease: number, phase: ImportPhase, totalItems?: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE service_import_jobs SET phase = $3, total_items = coalesce($4, total_items), heartbeat_at = now()
+        WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
+      [importId, lease, phase, totalItems ?? null],
+    );
+    return first(rows) !== undefined;
+  }
+
+  /** InProgress → Completed; totalItems becomes what was really read, so the invariant holds. */
+  async complete(importId: string, lease: number, reportKey: string | null): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE service_import_jobs
+          SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
+              total_items = processed_items
+        WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
+      [importId, lease, reportKey],
+    );
+    return first(rows) !== undefined;
+  }
+
+  /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */
+  async fail(importId: string, reason: string, lease?: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE service_import_jobs
+          SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2
+        WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)
+        RETURNING id`,
+      [importId, reason, lease ?? null],
+    );
+    return first(rows) !== undefined;
+  }
+
+  /**
+   * Queued/InProgress → Cancelled. A worker in the middle of a batch holds the job row lock until
+   * that batch commits, so this waits for it; the worker's next batch then finds the job Cancelled
+   * and stops, leaving the rows already written and counted.
+   */
+  async cancel(importId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
+        WHERE id = $1 AND status IN ('Queued', 'InProgress') RETURNING id`,
+      [importId],
+    );
+    return first(rows) !== undefined;
+  }
+
+  async notImportedCount(importId: string): Promise<number> {
+    const rows = await this.db.query(
+      `SELECT skipped_count + error_count AS n FROM service_import_jobs WHERE id = $1`,
+      [importId],
+    );
+    return Number(first(rows)?.n ?? 0);
+  }
+
+  async statusOf(importId: string): Promise<ImportStatus | null> {
+    const rows = await this.db.query(`SELECT status FROM service_import_jobs WHERE id = $1`, [importId]);
+    return first(rows)?.status ?? null;
+  }
+}
+
+// TypeORM returns [rows, count] for UPDATE ... RETURNING on postgres, and rows for SELECT.
+function first(result: any): any {
+  if (Array.isArray(result) && Array.isArray(result[0])) return result[0][0];
+  return Array.isArray(result) ? result[0] : undefined;
+}

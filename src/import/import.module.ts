@@ -1,0 +1,65 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { ClientsModule } from '../clients/clients.module';
+import { StorageModule } from '../storage/storage.module';
+import { BatchWriter } from './engine/batch-writer';
+import { ImportEngine } from './engine/import-engine';
+import { ReportWriter } from './engine/report-writer';
+import { ImportJobStateService } from './import-job-state.service';
+import { ImportController } from './import.controller';
+import { ImportService } from './import.service';
+import { ImportSweeper } from './import.sweeper';
+import { QueueModule } from '../queue/queue.module';
+import { ImportQueueProducer } from './queue/import-queue.producer';
+import { ImportProcessor } from './queue/import.processor';
+import { ImportWorker } from './queue/import.worker';
+import { ServiceImportJob } from './service-import-job.entity';
+import { CsvUploadStorage } from './upload/csv-upload.storage';
+import { UploadModule } from './upload/upload.module';
+
+@Module({})
+export class ImportModule {
+  /** `runProcessors` is false in APP_ROLE=api processes: they take uploads but run no imports. */
+  static register(options: { runProcessors: boolean }): DynamicModule {
+    const workerProviders: Provider[] = options.runProcessors
+      ? [ImportProcessor, ImportWorker, ImportSweeper]
+      : [];
+    return {
+      module: ImportModule,
+      imports: [
+        TypeOrmModule.forFeature([ServiceImportJob]),
+        QueueModule,
+        ClientsModule,
+        StorageModule,
+        MulterModule.registerAsync({
+          imports: [UploadModule],
+          inject: [AppConfig, CsvUploadStorage],
+          useFactory: (config: AppConfig, storage: CsvUploadStorage) => ({
+            storage,
+            limits: {
+              files: 1,
+              fileSize: config.import.maxFileBytes,
+              fields: 10,
+              fieldSize: 1024,
+              parts: 12,
+              headerPairs: 50,
+            },
+          }),
+        }),
+      ],
+      controllers: [ImportController],
+      providers: [
+        ImportService,
+        ImportJobStateService,
+        ImportQueueProducer,
+        ImportEngine,
+        BatchWriter,
+        ReportWriter,
+        ...workerProviders,
+      ],
+      exports: [ImportQueueProducer],
+    };
+  }
+}

@@ -1,0 +1,175 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  GoneError,
+  InvalidInputError,
+  NotFoundError,
+} from '../common/domain-errors';
+import { StorageService } from '../storage/storage.service';
+import { mapColumns } from './csv/columns';
+import { templateCsv } from './csv/report-csv';
+import { ServiceImportJobDto } from './dto/service-import-job.dto';
+import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
+import { ImportJobStateService } from './import-job-state.service';
+import { ImportStatus } from './import-status';
+import { ImportQueueProducer } from './queue/import-queue.producer';
+import { ServiceImportJob } from './service-import-job.entity';
+import { StoredUpload } from './upload/csv-upload.storage';
+import { toServiceImportJobDto } from './service-import-job.mapper';
+
+export interface CreateImportOptions {
+  dryRun: boolean;
+}
+
+/** The Import module's use cases behind the HTTP API. */
+@Injectable()
+export class ImportService {
+  private readonly logger = new Logger(ImportService.name);
+
+  constructor(
+    @InjectRepository(ServiceImportJob) private readonly jobs: Repository<ServiceImportJob>,
+    private readonly state: ImportJobStateService,
+    private readonly queue: ImportQueueProducer,
+    private readonly storage: StorageService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Records the job (committed first), then queues it; a job that cannot be queued is not kept. */
+  async create(upload: StoredUpload | undefined, options: CreateImportOptions): Promise<ServiceImportJobDto> {
+    if (!upload) {
+      throw new InvalidInputError(
+        'No file was uploaded: send the CSV as multipart/form-data in the field "file".',
+      );
+    }
+    const { inspection } = upload;
+    const { duplicates } = mapColumns(inspection.header);
+    if (duplicates.length > 0) {
+      await this.storage.delete(upload.key).catch(() => undefined);
+      throw new InvalidInputError(
+        `These columns name the same field more than once: ${duplicates.join(', ')}. Keep one of each.`,
+      );
+    }
+    const job = await this.jobs.save(
+      this.jobs.create({
+        code: randomBytes(16).toString('base64url'),
+        status: ImportStatus.Queued,
+        dryRun: options.dryRun,
+        fileName: sanitizeFileName(upload.originalname),
+        uploadKey: upload.key,
+        fileSize: String(upload.size),
+        fileSha256: inspection.sha256,
+        encoding: inspection.encoding,
+        delimiter: inspection.delimiter,
+        header: inspection.header,
+        rowCount: inspection.rowCount,
+        uploadProblem: inspection.problem?.message ?? null,
+      }),
+    );
+    try {
+      await this.queue.enqueue(job.id);
+    } catch (error) {
+      this.logger.error(`Import ${job.code} could not be queued: ${(error as Error).message}`);
+      await this.jobs.delete({ id: job.id }).catch(() => undefined);
+      await this.storage.delete(upload.key).catch(() => undefined);
+      throw new DependencyUnavailableError(
+        'The import queue is unavailable right now; nothing was created. Try again.',
+      );
+    }
+    return this.toDto(await this.jobs.findOneByOrFail({ id: job.id }));
+  }
+
+  async get(code: string): Promise<ServiceImportJobDto> {
+    return this.toDto(await this.findByCode(code));
+  }
+
+  async list(filter: {
+    status?: ImportStatus;
+    page: number;
+    limit: number;
+  }): Promise<ServiceImportJobPageDto> {
+    const [rows, total] = await this.jobs.findAndCount({
+      where: filter.status ? { status: filter.status } : {},
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (filter.page - 1) * filter.limit,
+      take: filter.limit,
+    });
+    return {
+      items: await Promise.all(rows.map((row) => this.toDto(row))),
+      total,
+      page: filter.page,
+      limit: filter.limit,
+    };
+  }
+
+  async cancel(code: string): Promise<ServiceImportJobDto> {
+    const job = await this.findByCode(code);
+    if (!(await this.state.cancel(job.id))) {
+      const current = await this.findByCode(code);
+      throw new ConflictError(`Import ${code} is already ${current.status} and cannot be cancelled.`);
+    }
+    if (job.status === ImportStatus.Queued) await this.queue.remove(job.id).catch(() => undefined);
+    return this.toDto(await this.findByCode(code));
+  }
+
+  /** A freshly signed link to the not-imported report, so an expired link is never a dead end. */
+  async notImportedUrl(code: string): Promise<string> {
+    const job = await this.findByCode(code);
+    if (job.filesDeletedAt) {
+      throw new GoneError(`The report of import ${code} was deleted by the retention policy.`);
+    }
+    if (!job.reportKey) {
+      throw new NotFoundError(
+        job.status === ImportStatus.Completed
+          ? `Import ${code} imported every row; there is no report of rows not imported.`
+          : `Import ${code} is ${job.status}; a report exists only for a Completed import with skipped or error rows.`,
+      );
+    }
+    return this.signReport(job);
+  }
+
+  template(): string {
+    return templateCsv();
+  }
+
+  private async findByCode(code: string): Promise<ServiceImportJob> {
+    const job = await this.jobs.findOneBy({ code });
+    if (!job) throw new NotFoundError(`No import with code "${code}".`);
+    return job;
+  }
+
+  private async toDto(job: ServiceImportJob): Promise<ServiceImportJobDto> {
+    const hasReport =
+      job.status === ImportStatus.Completed &&
+      job.skippedCount + job.errorCount > 0 &&
+      job.reportKey !== null &&
+      job.filesDeletedAt === null;
+    return toServiceImportJobDto(job, hasReport ? await this.signReport(job) : null);
+  }
+
+  private signReport(job: ServiceImportJob): Promise<string> {
+    return this.storage.signedDownloadUrl(job.reportKey!, {
+      fileName: reportFileName(job.fileName),
+      ttlSeconds: this.config.signedUrlTtlSeconds,
+      contentType: 'text/csv; charset=utf-8',
+    });
+  }
+}
+
+/** The displayed name: no path parts, no control characters, at most 255 characters. */
+export function sanitizeFileName(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  return Array.from(clean || 'upload.csv')
+    .slice(0, 255)
+    .join('');
+}
+
+export function reportFileName(fileName: string): string {
+  return `${fileName.replace(/\.csv$/i, '')}-not-imported.csv`;
+}

@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Job } from 'bull';
+import { Repository } from 'typeorm';
+import { ImportEngine } from '../engine/import-engine';
+import { ImportJobStateService } from '../import-job-state.service';
+import { ServiceImportJob } from '../service-import-job.entity';
+import { ImportJobPayload } from './import-queue.constants';
+
+/** Thrown so that Bull re-queues the job: this process is shutting down mid-import. */
+export class AbandonedForShutdownError extends Error {
+  constructor() {
+    super('The worker shut down during the import; it resumes from its last batch on another worker.');
+    this.name = 'AbandonedForShutdownError';
+  }
+}
+
+/**
+ * Runs one delivery of an import job: takes the lease, runs the engine from the checkpoint, and
+ * records the outcome. Bull may deliver a job more than once (crash, lost lock); every delivery
+ * resumes where the last committed batch left off, and a stale one cannot write.
+ */
+@Injectable()
+export class ImportProcessor {
+  private readonly logger = new Logger(ImportProcessor.name);
+
+  constructor(
+    @InjectRepository(ServiceImportJob) private readonly jobs: Repository<ServiceImportJob>,
+    private readonly state: ImportJobStateService,
+    private readonly engine: ImportEngine,
+  ) {}
+
+  async handle(job: Job<ImportJobPayload>): Promise<string> {
+    const { importId } = job.data;
+    const lease = await this.state.acquire(importId);
+    if (!lease) return 'not-runnable'; // cancelled, finished or deleted meanwhile
+    const row = await this.jobs.findOneByOrFail({ id: importId });
+    const started = Date.now();
+    this.logger.log(`Import ${row.code}: run ${lease.lease} starts at row ${lease.checkpoint + 1}`);
+
+    const outcome = await this.engine.run(row, lease);
+    switch (outcome.kind) {
+      case 'completed':
+        this.logger.log(`Import ${row.code}: completed in ${Date.now() - started} ms`);
+        return 'completed';
+      case 'failed':
+        await this.state.fail(importId, outcome.reason, lease.lease);
+        this.logger.warn(`Import ${row.code}: failed: ${outcome.reason}`);
+        return 'failed';
+      case 'stopped':
+        this.logger.log(`Import ${row.code}: stopped (${outcome.why})`);
+        return outcome.why;
+      case 'abandoned':
+        throw new AbandonedForShutdownError();
+    }
+  }
+
+  /** Bull gave up (attempts exhausted): the import ends Failed with the last error, never stuck. */
+  async onFinalFailure(job: Job<ImportJobPayload>, error: Error): Promise<void> {
+    const reason =
+      `The import could not be completed after ${job.attemptsMade} attempts; last error: ${error.message}. ` +
+      'Rows already imported stay; upload the file again to import the rest.';
+    if (await this.state.fail(job.data.importId, reason)) {
+      this.logger.error(`Import ${job.data.importId}: ${reason}`);
+    }
+  }
+}

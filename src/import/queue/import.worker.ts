@@ -1,0 +1,52 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { AppConfig } from '../../config/app-config';
+import { ImportEngine } from '../engine/import-engine';
+import { IMPORT_QUEUE, ImportJobPayload, PROCESS_IMPORT } from './import-queue.constants';
+import { ImportProcessor } from './import.processor';
+import { touchWorkerHeartbeat } from './worker-heartbeat';
+
+/**
+ * Attaches ImportProcessor to the queue in processes that run workers (APP_ROLE worker or all).
+ * Registered by hand rather than with @Process because the concurrency (IMPORT_CONCURRENCY) is
+ * configuration, and a decorator's options are fixed when the class is defined.
+ */
+@Injectable()
+export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ImportWorker.name);
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectQueue(IMPORT_QUEUE) private readonly queue: Queue<ImportJobPayload>,
+    private readonly processor: ImportProcessor,
+    private readonly engine: ImportEngine,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.queue.process(PROCESS_IMPORT, this.config.import.concurrency, (job) =>
+      this.processor.handle(job),
+    );
+    this.queue.on('failed', (job: Job<ImportJobPayload>, error: Error) => {
+      const attempts = job.opts.attempts ?? 1;
+      if (job.attemptsMade >= attempts) void this.processor.onFinalFailure(job, error);
+      else
+        this.logger.warn(`Import ${job.data.importId}: attempt ${job.attemptsMade} failed: ${error.message}`);
+    });
+    this.queue.on('error', (error) => this.logger.warn(`Queue error: ${error.message}`));
+    this.heartbeat = setInterval(() => {
+      if (this.queue.client.status === 'ready') touchWorkerHeartbeat();
+    }, 10_000);
+    this.heartbeat.unref();
+    touchWorkerHeartbeat();
+    this.logger.log(`Processing imports with concurrency ${this.config.import.concurrency}`);
+  }
+
+  /** SIGTERM: stop taking jobs, let running imports stop at their next batch, then close. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.engine.stopAtNextBatch();
+    await this.queue.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,100 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { ImportPhase, ImportStatus } from './import-status';
+
+/**
+ * One uploaded file and its import. The status column is written only by ImportJobStateService;
+ * processed_items doubles as the checkpoint (data rows consumed) and `lease` is the fencing token.
+ */
+@Entity('service_import_jobs')
+export class ServiceImportJob {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text', unique: true })
+  code: string;
+
+  @Column({ type: 'text' })
+  status: ImportStatus;
+
+  @Column({ type: 'text', nullable: true })
+  phase: ImportPhase | null;
+
+  @Column({ name: 'dry_run', type: 'boolean', default: false })
+  dryRun: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  owner: string | null;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
+  @Column({ name: 'request_hash', type: 'text', nullable: true })
+  requestHash: string | null;
+
+  @Column({ name: 'file_name', type: 'text' })
+  fileName: string;
+
+  @Column({ name: 'upload_key', type: 'text' })
+  uploadKey: string;
+
+  @Column({ name: 'report_key', type: 'text', nullable: true })
+  reportKey: string | null;
+
+  @Column({ name: 'file_size', type: 'bigint' })
+  fileSize: string;
+
+  @Column({ name: 'file_sha256', type: 'text' })
+  fileSha256: string;
+
+  @Column({ type: 'text' })
+  encoding: string;
+
+  @Column({ type: 'text' })
+  delimiter: string;
+
+  @Column({ type: 'text', array: true })
+  header: string[];
+
+  @Column({ name: 'row_count', type: 'int', nullable: true })
+  rowCount: number | null;
+
+  /** A defect found while the upload streamed in (unterminated quote, oversized field): the job fails with it. */
+  @Column({ name: 'upload_problem', type: 'text', nullable: true })
+  uploadProblem: string | null;
+
+  @Column({ name: 'total_items', type: 'int', nullable: true })
+  totalItems: number | null;
+
+  @Column({ name: 'processed_items', type: 'int', default: 0 })
+  processedItems: number;
+
+  @Column({ name: 'created_count', type: 'int', default: 0 })
+  createdCount: number;
+
+  @Column({ name: 'skipped_count', type: 'int', default: 0 })
+  skippedCount: number;
+
+  @Column({ name: 'error_count', type: 'int', default: 0 })
+  errorCount: number;
+
+  @Column({ type: 'int', default: 0 })
+  lease: number;
+
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null;
+
+  @Column({ name: 'files_deleted_at', type: 'timestamptz', nullable: true })
+  filesDeletedAt: Date | null;
+}

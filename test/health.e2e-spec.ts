@@ -1,0 +1,183 @@
+// /health against real dependencies. To take one dependency down *after* start-up (the app cannot
+// boot without PostgreSQL, and storage is checked at start-up too), the app reaches PostgreSQL, Redis
+// and the S3 server through small TCP relays on loopback. `block()` closes a relay's port and cuts its
+// open connections, which is exactly "the dependency is at a closed port"; `unblock()` listens on the
+// same port again, so the same app must recover.
+import { mkdirSync, rmSync } from 'node:fs';
+import { AddressInfo, createServer, Server, Socket, connect } from 'node:net';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { createTestApp, PG_SERVER_URL, REDIS_URL, s3Env, TestApp } from './support/test-app';
+
+class TcpRelay {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  async open(): Promise<this> {
+    const server = createServer((inbound) => {
+      const outbound = connect(Number(this.target.port), this.target.hostname);
+      for (const socket of [inbound, outbound]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => {
+          inbound.destroy();
+          outbound.destroy();
+        });
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  /** Rewrites a URL of the target so that it goes through the relay. */
+  via(url: string): string {
+    const relayed = new URL(url);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(this.port);
+    return relayed.toString().replace(/\/$/, '');
+  }
+
+  async block(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async unblock(): Promise<this> {
+    return this.server ? this : this.open();
+  }
+}
+
+type HealthBody = { status?: string; details: Record<string, { status: string; message?: string }> };
+
+async function healthy(http: App): Promise<HealthBody> {
+  const res = await request(http).get('/health').expect(200);
+  expect(res.body.status).toBe('ok');
+  return res.body as HealthBody;
+}
+
+/** A 503 in the service's error shape whose message and details name the dependency that is down. */
+async function unhealthy(http: App, down: string): Promise<HealthBody> {
+  const res = await request(http).get('/health').expect(503);
+  expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+  expect(res.body.message).toContain(down);
+  return res.body as HealthBody;
+}
+
+/** Reconnection (pg pool, ioredis back-off, S3 agent) takes a moment; poll until healthy again. */
+async function eventuallyHealthy(http: App, timeoutMs = 20_000): Promise<HealthBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(http).get('/health');
+    if (res.status === 200 || Date.now() > deadline) {
+      expect(res.status).toBe(200);
+      return res.body as HealthBody;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function statuses(body: HealthBody): Record<string, string> {
+  return Object.fromEntries(Object.entries(body.details).map(([name, detail]) => [name, detail.status]));
+}
+
+describe('GET /health (e2e)', () => {
+  describe('with the default local storage driver', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      testApp = await createTestApp();
+    });
+
+    afterAll(async () => {
+      await testApp?.close();
+    });
+
+    it('is 200 with database, redis and storage up', async () => {
+      const body = await healthy(testApp.app.getHttpServer());
+      expect(body).toMatchObject({
+        status: 'ok',
+        details: {
+          database: { status: 'up' },
+          redis: { status: 'up' },
+          storage: { status: 'up', driver: 'local' },
+        },
+      });
+    });
+
+    it('is not under the /api prefix', async () => {
+      await request(testApp.app.getHttpServer()).get('/api/health').expect(404);
+    });
+
+    it('is 503 naming storage when the storage folder is gone', async () => {
+      const http = testApp.app.getHttpServer();
+      rmSync(testApp.config.storage.localDir, { recursive: true, force: true });
+      try {
+        const body = await unhealthy(http, 'storage');
+        expect(statuses(body)).toEqual({ database: 'up', redis: 'up', storage: 'down' });
+      } finally {
+        mkdirSync(testApp.config.storage.localDir, { recursive: true });
+      }
+      await eventuallyHealthy(http);
+    });
+  });
+
+  describe('with each dependency behind a relay that can be closed', () => {
+    let testApp: TestApp;
+    let http: App;
+    const relays: Record<'database' | 'redis' | 'storage', TcpRelay> = {} as never;
+
+    beforeAll(async () => {
+      const s3 = s3Env();
+      relays.database = await new TcpRelay(new URL(PG_SERVER_URL)).open();
+      relays.redis = await new TcpRelay(new URL(REDIS_URL)).open();
+      relays.storage = await new TcpRelay(new URL(s3.S3_ENDPOINT)).open();
+      const databaseName = `si_test_health_${process.pid}_${Date.now()}`;
+      testApp = await createTestApp({
+        ...s3,
+        DATABASE_URL: `${relays.database.via(PG_SERVER_URL)}/${databaseName}`,
+        REDIS_URL: relays.redis.via(REDIS_URL),
+        S3_ENDPOINT: relays.storage.via(s3.S3_ENDPOINT),
+      });
+      http = testApp.app.getHttpServer();
+    });
+
+    afterAll(async () => {
+      // Reopen everything first, so that the app shuts down cleanly.
+      for (const relay of Object.values(relays)) if (relay.port) await relay.unblock();
+      await testApp?.close();
+      for (const relay of Object.values(relays)) await relay.block();
+    });
+
+    it('is 200 while everything answers', async () => {
+      const body = await healthy(http);
+      expect(statuses(body)).toEqual({ database: 'up', redis: 'up', storage: 'up' });
+      expect(body.details.storage).toMatchObject({ driver: 's3' });
+    });
+
+    it.each(['database', 'redis', 'storage'] as const)(
+      'is 503 naming %s when its port is closed, and recovers when it is back',
+      async (name) => {
+        await relays[name].block();
+        try {
+          const body = await unhealthy(http, name);
+          const expected = { database: 'up', redis: 'up', storage: 'up', [name]: 'down' };
+          expect(statuses(body)).toEqual(expected);
+        } finally {
+          await relays[name].unblock();
+        }
+        await eventuallyHealthy(http);
+      },
+    );
+  });
+});
