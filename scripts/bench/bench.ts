@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
@@ -139,6 +139,7 @@ async function startService(
     IMPORT_MAX_ROWS: String(Math.max(1_000_000, opts.rows)),
   };
   if (opts.batchSize) env.IMPORT_BATCH_SIZE = String(opts.batchSize);
+  Object.assign(env, opts.childEnv);
   log(
     `starting node ${[...opts.childNodeArgs, 'dist/main.js'].join(' ')} on port ${port}, QUEUE_PREFIX=${queuePrefix}`,
   );
@@ -162,6 +163,7 @@ async function startService(
 }
 
 interface ImportMeasure {
+  loadAtUpload: number;
   accepted: Accepted;
   poll: PollResult;
   pollers: PollerStats | null;
@@ -177,6 +179,7 @@ async function measureImport(
   baseUrl: string,
   data: Dataset,
 ): Promise<ImportMeasure> {
+  const loadAtUpload = loadavg()[0];
   const rssAtStart = service.currentRss();
   const sampler = new RssSampler(service);
   log(`uploading ${mb(data.bytes)} MB`);
@@ -207,7 +210,7 @@ async function measureImport(
     );
   }
   log(`Completed (seen after ${poll.observedSeconds.toFixed(2)} s)`);
-  return { accepted, poll, pollers: pollerStats, rssAtStart, rssSampled, rssPeak };
+  return { loadAtUpload, accepted, poll, pollers: pollerStats, rssAtStart, rssSampled, rssPeak };
 }
 
 /** Every counter must match what the generator wrote: a mismatch makes the run broken. */
@@ -260,6 +263,7 @@ async function summarize(
       node: process.version,
       postgres: await db.serverVersion(run.pool),
     },
+    loadAverage: { atUpload: m.loadAtUpload, atEnd: loadavg()[0] },
     rows: data.expected.rows,
     fileBytes: data.bytes,
     seed: run.opts.seed,

@@ -21,6 +21,8 @@ export interface BenchOptions {
   build: 'auto' | 'always' | 'never';
   /** Extra Node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
   childNodeArgs: string[];
+  /** Extra environment for the service only, e.g. PGOPTIONS to log its statements. */
+  childEnv: Record<string, string>;
   /** Seed of the CSV generator: the same seed and rows give the same file. */
   seed: number;
   /** Print the service's log lines as they come. */
@@ -40,6 +42,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --redis URL          Redis (default redis://127.0.0.1:6379)
   --build B            auto (default: build when dist is missing or older than src) | always | never
   --child-node-args S  extra Node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --child-env K=V      extra environment for the service only (repeatable), e.g.
+                       --child-env "PGOPTIONS=-c log_min_duration_statement=0" to time its SQL
   --seed N             seed of the CSV generator (default 42)
   --verbose            show the service's log`;
 
@@ -51,9 +55,9 @@ const DEFAULT_NAIVE_ROWS = 100_000;
 export function parseOptions(argv: string[]): BenchOptions {
   const raw = readFlags(argv);
   const rows = int(raw, 'rows', DEFAULT_ROWS, 1);
-  const engine = raw.get('engine') ?? 'service';
+  const engine = last(raw, 'engine') ?? 'service';
   if (engine !== 'service' && engine !== 'naive') throw new UsageError(`--engine must be service or naive`);
-  const build = raw.get('build') ?? 'auto';
+  const build = last(raw, 'build') ?? 'auto';
   if (build !== 'auto' && build !== 'always' && build !== 'never') {
     throw new UsageError(`--build must be auto, always or never`);
   }
@@ -65,11 +69,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     port: int(raw, 'port', 0, 0, 65535),
     pollers: int(raw, 'pollers', 20, 0, 1000),
     pollRate: int(raw, 'poll-rate', 0, 0),
-    pg: raw.get('pg') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    redis: raw.get('redis') ?? 'redis://127.0.0.1:6379',
+    pg: last(raw, 'pg') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redis: last(raw, 'redis') ?? 'redis://127.0.0.1:6379',
     batchSize: raw.has('batch-size') ? int(raw, 'batch-size', 0, 1, 50_000) : undefined,
     build,
-    childNodeArgs: (raw.get('child-node-args') ?? '').split(/\s+/).filter(Boolean),
+    childNodeArgs: (last(raw, 'child-node-args') ?? '').split(/\s+/).filter(Boolean),
+    childEnv: childEnv(raw.get('child-env') ?? []),
     seed: int(raw, 'seed', 42, 0, 2 ** 32 - 1),
     verbose: raw.has('verbose'),
   };
@@ -88,23 +93,28 @@ const VALUE_FLAGS = new Set([
   'redis',
   'build',
   'child-node-args',
+  'child-env',
   'seed',
 ]);
 
-/** `--name value`, `--name=value` and boolean `--name`; unknown flags are an error, not ignored. */
-function readFlags(argv: string[]): Map<string, string> {
-  const flags = new Map<string, string>();
+/**
+ * `--name value`, `--name=value` and boolean `--name`, each value kept in order (a repeated flag is
+ * a list); unknown flags are an error, not ignored.
+ */
+function readFlags(argv: string[]): Map<string, string[]> {
+  const flags = new Map<string, string[]>();
+  const add = (name: string, value: string) => flags.set(name, [...(flags.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!match) throw new UsageError(`unexpected argument "${argv[i]}"`);
     const [, name, inline] = match;
     if (name === 'help') throw new UsageError('');
     if (BOOLEAN_FLAGS.has(name)) {
-      flags.set(name, 'true');
+      add(name, 'true');
     } else if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, value);
+      add(name, value);
     } else {
       throw new UsageError(`unknown option --${name}`);
     }
@@ -112,8 +122,22 @@ function readFlags(argv: string[]): Map<string, string> {
   return flags;
 }
 
-function int(flags: Map<string, string>, name: string, fallback: number, min: number, max = 1e9): number {
-  const value = flags.get(name);
+function last(flags: Map<string, string[]>, name: string): string | undefined {
+  return flags.get(name)?.at(-1);
+}
+
+function childEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new UsageError(`--child-env needs NAME=VALUE (got "${pair}")`);
+    env[match[1]] = match[2];
+  }
+  return env;
+}
+
+function int(flags: Map<string, string[]>, name: string, fallback: number, min: number, max = 1e9): number {
+  const value = last(flags, name);
   if (value === undefined) return fallback;
   // Accept 1_000_000 and 1,000,000 as well: row counts are easier to type that way.
   const digits = value.replace(/[_,]/g, '');

@@ -18,6 +18,8 @@ export interface BenchSummary {
   ok: boolean;
   problems: string[];
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string };
+  /** 1-minute load average before the upload and at the end: other work on the machine skews the figures. */
+  loadAverage: { atUpload: number; atEnd: number };
   rows: number;
   fileBytes: number;
   seed: number;
@@ -129,6 +131,7 @@ export function formatHeadline(s: BenchSummary): string {
   const m = s.machine;
   return (
     `service-import bench: ${int(s.rows)} rows, seed ${s.seed}, batch size ${s.batchSize ?? 'service default'}; ` +
-    `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}`
+    `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}; ` +
+    `load average ${s.loadAverage.atUpload.toFixed(2)} at upload, ${s.loadAverage.atEnd.toFixed(2)} at end`
   );
 }

@@ -7,6 +7,8 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
+  /** /health only: terminus' per-dependency details, so the 503 names what is down. */
+  details?: Record<string, { status: string; [key: string]: unknown }>;
 }
 
 /** Every error leaves the service in one JSON shape: {statusCode, error, message}. */
@@ -17,7 +19,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
+    if (body.statusCode >= 500 && !(exception instanceof DomainError) && !body.details) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
@@ -40,6 +42,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
+      const health = healthCheckResult(payload);
+      if (health) {
+        const down = Object.keys(health.error ?? {});
+        return {
+          statusCode: status,
+          error: reasonPhrase(status),
+          message: `Unavailable: ${down.join(', ')}`,
+          details: health.details,
+        };
+      }
       let message: string | string[] = exception.message;
       if (typeof payload === 'string') message = payload;
       else if (payload && typeof payload === 'object' && 'message' in payload) {
@@ -67,4 +79,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
 function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
+}
+
+type HealthCheckResult = { error?: Record<string, unknown>; details: NonNullable<ErrorBody['details']> };
+
+/** The body @nestjs/terminus puts in the ServiceUnavailableException of a failed health check. */
+function healthCheckResult(payload: unknown): HealthCheckResult | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const candidate = payload as { status?: unknown; details?: unknown };
+  if (candidate.status !== 'error' || !candidate.details || typeof candidate.details !== 'object')
+    return undefined;
+  return candidate as HealthCheckResult;
 }

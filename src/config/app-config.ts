@@ -13,6 +13,10 @@ export class AppConfig {
   databasePoolSize: number;
   redisUrl: string;
   queuePrefix: string;
+  /** Bull's job lock: a worker that stops renewing it for this long is presumed dead. */
+  queueLockDurationMs: number;
+  /** How often each worker looks for jobs whose lock expired (stalled) and re-queues them. */
+  queueStalledIntervalMs: number;
   role: AppRole;
   publicBaseUrl: string;
   signedUrlTtlSeconds: number;
@@ -110,6 +114,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 2, 200),
     redisUrl,
     queuePrefix: r.str('QUEUE_PREFIX', 'service-import'),
+    queueLockDurationMs: r.int('QUEUE_LOCK_DURATION_MS', 30_000, 1000, 600_000),
+    queueStalledIntervalMs: r.int('QUEUE_STALLED_INTERVAL_MS', 15_000, 500, 600_000),
     role,
     publicBaseUrl,
     signedUrlTtlSeconds: r.int('SIGNED_URL_TTL_SECONDS', 3600, 1, 7 * 24 * 3600),

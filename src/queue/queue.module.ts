@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { IMPORT_QUEUE } from '../import/queue/import-queue.constants';
-import { BULL_SETTINGS } from './queue.constants';
+import { bullSettings } from './queue.constants';
 
 /** The Bull connection shared by every queue (one Redis, one key prefix: QUEUE_PREFIX) and the queues. */
 @Module({
@@ -12,7 +12,7 @@ import { BULL_SETTINGS } from './queue.constants';
       useFactory: (config: AppConfig) => ({
         url: config.redisUrl,
         prefix: config.queuePrefix,
-        settings: BULL_SETTINGS,
+        settings: bullSettings(config),
         redis: {
           // Keep retrying while Redis is away instead of failing commands; Bull recovers by itself.
           maxRetriesPerRequest: null,

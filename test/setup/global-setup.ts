@@ -2,11 +2,39 @@
 // Swift + s3api, from Debian) on loopback, unless TEST_S3_ENDPOINT already points at one. The TEST_S3_*
 // variables set here are inherited by the jest workers.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const script = join(__dirname, '..', '..', 'scripts', 's3-test-server.sh');
+const root = join(__dirname, '..', '..');
+const script = join(root, 'scripts', 's3-test-server.sh');
+
+/**
+ * Specs that kill worker processes run the compiled service (`node main.js`), as production does.
+ * Compiled into its own folder (.test-dist) so that a `nest build` or a benchmark running at the same
+ * time cannot delete it under the tests; rebuilt when any source file is newer.
+ */
+function buildIfStale(): void {
+  const built = join(root, '.test-dist', 'main.js');
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  if (newestMtime(join(root, 'src')) > builtAt) {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', '.test-dist'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
 
 export default async function globalSetup(): Promise<void> {
+  buildIfStale();
   if (process.env.TEST_S3_ENDPOINT) return;
   execFileSync('bash', [script, 'install'], { stdio: 'inherit' });
   const endpoint = execFileSync('bash', [script, 'start'], {

@@ -53,7 +53,11 @@ function makeBytes(text: string, flavour: Flavour): { bytes: Buffer; text: strin
     case 'utf-8':
       return { bytes: Buffer.from(text), text, encoding: 'utf-8' };
     case 'utf-8-bom':
-      return { bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), text, encoding: 'utf-8' };
+      return {
+        bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+        text,
+        encoding: 'utf-8',
+      };
     case 'windows-1252': {
       // Usually invalid UTF-8, but not always: "é€\u00a0" is E9 80 A0, a valid UTF-8 sequence.
       const bytes = iconv.encode(text, 'windows-1252');

@@ -408,7 +408,8 @@ export type HeaderSearch =
  * Finds the header (the first non-blank record) at the start of `text` and its delimiter: the
  * candidate that splits it into the most fields, that is the one most frequent outside quotes; ties
  * go to comma, then semicolon. 'pending' means the text does not yet hold a complete header under
- * every candidate; pass `final` at the end of input or when no more text will be examined.
+ * every candidate; pass `final` at the end of input. A candidate that finds a header wins over one
+ * that stumbles on a quote; 'empty' when no candidate finds a non-blank record.
  */
 export function findHeader(
   text: string,
@@ -418,6 +419,7 @@ export function findHeader(
 ): HeaderSearch {
   let best: { delimiter: CsvDelimiter; fields: string[] } | null = null;
   let firstProblem: string | null = null;
+  let blank = false;
   for (const delimiter of candidates) {
     const s = createScanState(delimiter, limits, { capture: true, stopAfterFirstRecord: true });
     scanText(s, text, final);
@@ -428,9 +430,12 @@ export function findHeader(
       firstProblem ??= problemMessage(s.problemKind, 0, s.problemLine, s);
     } else if (!final) {
       return { status: 'pending' };
+    } else {
+      blank = true;
     }
   }
   if (best !== null) return { status: 'found', ...best };
-  if (firstProblem !== null) return { status: 'invalid', message: firstProblem };
+  // A reading that finds only blank records beats one that stumbles ('"",""' is blank with commas).
+  if (firstProblem !== null && !blank) return { status: 'invalid', message: firstProblem };
   return { status: 'empty' };
 }

@@ -57,6 +57,10 @@ export class ImportEngine {
       this.logger.warn(`Import ${job.code}: database connection error: ${error.message}`),
     );
     await db.connect();
+    // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock
+    // forever: once it has been idle in a transaction as long as its queue lock lasts, another worker
+    // may own the job, so PostgreSQL ends the session and the frozen worker can no longer write.
+    await db.query(`SET idle_in_transaction_session_timeout = ${this.config.queueLockDurationMs}`);
     try {
       const outcome = await this.importRows(db, job, lease);
       if (outcome) return outcome;

@@ -51,6 +51,9 @@ export class ImportProcessor {
         this.logger.log(`Import ${row.code}: stopped (${outcome.why})`);
         return outcome.why;
       case 'abandoned':
+        this.logger.log(
+          `Import ${row.code}: handed back to the queue (shutdown); it resumes from its last committed batch`,
+        );
         throw new AbandonedForShutdownError();
     }
   }

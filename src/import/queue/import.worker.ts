@@ -1,5 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { ImportEngine } from '../engine/import-engine';
@@ -13,7 +19,9 @@ import { touchWorkerHeartbeat } from './worker-heartbeat';
  * configuration, and a decorator's options are fixed when the class is defined.
  */
 @Injectable()
-export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ImportWorker
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(ImportWorker.name);
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -43,10 +51,21 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log(`Processing imports with concurrency ${this.config.import.concurrency}`);
   }
 
-  /** SIGTERM: stop taking jobs, let running imports stop at their next batch, then close. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * SIGTERM, first step (before any module closes its connections): running imports stop at their
+   * next batch boundary and hand the job back to the queue; then the queue stops taking jobs.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.logger.log(
+      'Shutting down: running imports stop at their next batch and are handed back to the queue',
+    );
     this.engine.stopAtNextBatch();
     await this.queue.close().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.logger.log('Worker stopped cleanly');
   }
 }

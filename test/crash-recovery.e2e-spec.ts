@@ -1,0 +1,173 @@
+import request from 'supertest';
+import { bigImportFile } from './support/big-file';
+import { fetchReport, seedCatalog, upload, waitForEnd, JobBody } from './support/imports';
+import { createTestApp, TestApp } from './support/test-app';
+import { WorkerProcess } from './support/worker-process';
+
+const ROWS = 200_000;
+
+interface Result {
+  job: JobBody;
+  report: string;
+  records: string[];
+}
+
+/**
+ * The API runs in the test (APP_ROLE=api); imports run in real worker processes that the test kills.
+ * Every disturbed run must end exactly as a clean run of the same file: same counters, same records,
+ * the identical report.
+ */
+describe('crash-safe imports (e2e, worker processes)', () => {
+  let t: TestApp;
+  let workers: WorkerProcess[] = [];
+  const file = bigImportFile(ROWS);
+  let clean: Result;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      APP_ROLE: 'api',
+      IMPORT_BATCH_SIZE: '2000',
+      QUEUE_LOCK_DURATION_MS: '3000',
+      QUEUE_STALLED_INTERVAL_MS: '1000',
+    });
+    await seedCatalog(t.dataSource, file.clients, file.services);
+    const worker = await startWorker();
+    clean = await runImport(async () => undefined);
+    await worker.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
+  });
+  afterAll(() => t.close());
+
+  async function startWorker(): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.start(t.config);
+    workers.push(worker);
+    return worker;
+  }
+
+  async function progress(code: string): Promise<{ processed: number; status: string }> {
+    const [row] = await t.dataSource.query(
+      `SELECT processed_items AS processed, status FROM service_import_jobs WHERE code = $1`,
+      [code],
+    );
+    return row;
+  }
+
+  async function waitForProgress(code: string, atLeast: number): Promise<void> {
+    for (;;) {
+      const p = await progress(code);
+      if (p.processed >= atLeast || (p.status !== 'InProgress' && p.status !== 'Queued')) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Uploads the file, lets `disturb` interfere, waits for the end, then removes what it created. */
+  async function runImport(disturb: (code: string) => Promise<void>): Promise<Result> {
+    const res = await upload(t.app, file.csv, 'big.csv').expect(202);
+    const code = res.body.code as string;
+    await disturb(code);
+    const job = await waitForEnd(t.app, code, 180_000);
+    const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
+    const rows: { r: string }[] = await t.dataSource.query(
+      `SELECT c.code || '/' || s.code || '/' || a.quantity || '/' || a.unit_price || '/' || a.notes AS r
+         FROM client_billable_services a
+         JOIN clients c ON c.id = a.client_id JOIN billable_services s ON s.id = a.billable_service_id
+         JOIN service_import_jobs j ON j.id = a.import_job_id
+        WHERE j.code = $1 ORDER BY 1`,
+      [code],
+    );
+    // Leave the catalog as it was, so the next run starts from the same state.
+    await t.dataSource.query(`DELETE FROM client_billable_services`);
+    return { job, report, records: rows.map((r) => r.r) };
+  }
+
+  function expectSameAsClean(result: Result): void {
+    const pick = (j: JobBody) => ({
+      status: j.status,
+      totalItems: j.totalItems,
+      processedItems: j.processedItems,
+      createdCount: j.createdCount,
+      skippedCount: j.skippedCount,
+      errorCount: j.errorCount,
+    });
+    expect(pick(result.job)).toEqual(pick(clean.job));
+    expect(result.records.length).toBe(clean.job.createdCount);
+    expect(result.records).toEqual(clean.records);
+    expect(result.report).toBe(clean.report);
+  }
+
+  it('a clean run imports the expected counts', () => {
+    expect(clean.job).toMatchObject({ status: 'Completed', totalItems: ROWS, processedItems: ROWS });
+    expect(clean.job.skippedCount).toBe((ROWS / 50) * 2); // unknown clients + repeated pairs
+    expect(clean.job.errorCount).toBe(ROWS / 50);
+    expect(clean.job.createdCount).toBe(ROWS - (ROWS / 50) * 3);
+    expect(clean.report.split('\r\n').length).toBe(1 + (ROWS / 50) * 3 + 1);
+  });
+
+  it('kill -9 of the worker at 25%, 50% and 75% ends exactly as a clean run', async () => {
+    let worker = await startWorker();
+    const result = await runImport(async (code) => {
+      for (const share of [0.25, 0.5, 0.75]) {
+        await waitForProgress(code, ROWS * share);
+        worker.signal('SIGKILL');
+        await worker.waitForExit();
+        worker = await startWorker();
+      }
+    });
+    expectSameAsClean(result);
+  });
+
+  it('a worker paused past its lock cannot write after another took over', async () => {
+    const first = await startWorker();
+    let processedAtResume = 0;
+    const result = await runImport(async (code) => {
+      await waitForProgress(code, ROWS * 0.3);
+      first.signal('SIGSTOP');
+      const [{ lease }] = await t.dataSource.query(`SELECT lease FROM service_import_jobs WHERE code = $1`, [
+        code,
+      ]);
+      await startWorker();
+      // Wait until the second worker owns the job and has moved it on, then wake the first one.
+      for (;;) {
+        const [row] = await t.dataSource.query(
+          `SELECT lease, processed_items AS p, status FROM service_import_jobs WHERE code = $1`,
+          [code],
+        );
+        if (row.status !== 'InProgress' || (row.lease > lease && row.p > ROWS * 0.4)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      processedAtResume = (await progress(code)).processed;
+      first.signal('SIGCONT');
+    });
+    expect(processedAtResume).toBeGreaterThan(0);
+    expectSameAsClean(result);
+  });
+
+  it('SIGTERM mid-import exits within 30 s and the import resumes elsewhere to the identical result', async () => {
+    const first = await startWorker();
+    let exitMs = 0;
+    const result = await runImport(async (code) => {
+      await waitForProgress(code, ROWS * 0.4);
+      const started = Date.now();
+      first.signal('SIGTERM');
+      await first.waitForExit();
+      exitMs = Date.now() - started;
+      await startWorker();
+    });
+    expect(exitMs).toBeLessThan(30_000);
+    // Nest re-raises SIGTERM after a clean shutdown, so the exit shows as the signal; the log tells
+    // that the worker handed its import back and closed its connections first.
+    expect(first.log).toContain('handed back to the queue (shutdown)');
+    expect(first.log).toContain('Worker stopped cleanly');
+    expectSameAsClean(result);
+  });
+
+  it('keeps the invariant visible through the API while workers die', async () => {
+    const res = await request(t.app.getHttpServer()).get('/api/service-imports?limit=100').expect(200);
+    for (const job of res.body.items as JobBody[]) {
+      expect(job.processedItems).toBe(job.createdCount + job.skippedCount + job.errorCount);
+    }
+  });
+});
