@@ -8,6 +8,9 @@ const tsJest = [
 
 module.exports = {
   testTimeout: 120000,
+  // Specs cut Redis and storage on purpose; a client of a closed app may still be backing off its
+  // reconnect for a moment. Do not let that keep the run open.
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',

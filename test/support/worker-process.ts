@@ -13,9 +13,7 @@ export class WorkerProcess {
   private constructor(readonly child: ChildProcess) {
     child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
   static async start(config: AppConfig, env: Record<string, string> = {}): Promise<WorkerProcess> {
