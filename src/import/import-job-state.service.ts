@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ImportEventsPublisher } from './events/import-events.publisher';
 import { ImportPhase, ImportStatus } from './import-status';
 
 export interface Lease {
@@ -16,7 +17,10 @@ export interface Lease {
  */
 @Injectable()
 export class ImportJobStateService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: ImportEventsPublisher,
+  ) {}
 
   /**
    * Takes the job for this run: Queued or InProgress (a re-run after a crash) → InProgress with a
@@ -31,7 +35,7 @@ export class ImportJobStateService {
         RETURNING lease, processed_items`,
       [importId],
     );
-    const row = first(rows);
+    const row = this.published(importId, first(rows));
     return row ? { lease: row.lease, checkpoint: row.processed_items } : null;
   }
 
@@ -41,7 +45,7 @@ export class ImportJobStateService {
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
       [importId, lease, phase, totalItems ?? null],
     );
-    return first(rows) !== undefined;
+    return this.published(importId, first(rows)) !== undefined;
   }
 
   /** InProgress → Completed; totalItems becomes what was really read, so the invariant holds. */
@@ -53,7 +57,7 @@ export class ImportJobStateService {
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
       [importId, lease, reportKey],
     );
-    return first(rows) !== undefined;
+    return this.published(importId, first(rows)) !== undefined;
   }
 
   /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */
@@ -65,7 +69,7 @@ export class ImportJobStateService {
         RETURNING id`,
       [importId, reason, lease ?? null],
     );
-    return first(rows) !== undefined;
+    return this.published(importId, first(rows)) !== undefined;
   }
 
   /**
@@ -79,7 +83,12 @@ export class ImportJobStateService {
         WHERE id = $1 AND status IN ('Queued', 'InProgress') RETURNING id`,
       [importId],
     );
-    return first(rows) !== undefined;
+    return this.published(importId, first(rows)) !== undefined;
+  }
+
+  /** A finished dry run's would-be pairs are only needed while it runs. */
+  async discardDryRunPairs(importId: string): Promise<void> {
+    await this.db.query(`DELETE FROM service_import_dry_pairs WHERE job_id = $1`, [importId]);
   }
 
   async notImportedCount(importId: string): Promise<number> {
@@ -93,6 +102,12 @@ export class ImportJobStateService {
   async statusOf(importId: string): Promise<ImportStatus | null> {
     const rows = await this.db.query(`SELECT status FROM service_import_jobs WHERE id = $1`, [importId]);
     return first(rows)?.status ?? null;
+  }
+
+  /** Tells the event streams (in whichever process) that the job moved; returns the row as it is. */
+  private published<T>(importId: string, row: T): T {
+    if (row !== undefined) this.events.changed(importId);
+    return row;
   }
 }
 

@@ -10,20 +10,28 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '../common/domain-errors';
+import type { Principal } from '../auth/principal';
 import { StorageService } from '../storage/storage.service';
 import { mapColumns } from './csv/columns';
 import { templateCsv } from './csv/report-csv';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
+import { ImportAdmission } from './import-admission.service';
 import { ImportJobStateService } from './import-job-state.service';
 import { ImportStatus } from './import-status';
+import { ownedBy } from './ownership';
 import { ImportQueueProducer } from './queue/import-queue.producer';
 import { ServiceImportJob } from './service-import-job.entity';
 import { StoredUpload } from './upload/csv-upload.storage';
 import { toServiceImportJobDto } from './service-import-job.mapper';
+import { reportFileName, sanitizeFileName } from './upload/file-name';
 
 export interface CreateImportOptions {
   dryRun: boolean;
+  /** Who uploads: the job's owner, and the scope of the Idempotency-Key and the active-import cap. */
+  principal: Principal;
+  /** The raw Idempotency-Key header (validated by ImportAdmission). */
+  idempotencyKey?: string;
 }
 
 /** The Import module's use cases behind the HTTP API. */
@@ -37,6 +45,7 @@ export class ImportService {
     private readonly queue: ImportQueueProducer,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
+    private readonly admission: ImportAdmission,
   ) {}
 
   /** Records the job (committed first), then queues it; a job that cannot be queued is not kept. */
@@ -54,22 +63,22 @@ export class ImportService {
         `These columns name the same field more than once: ${duplicates.join(', ')}. Keep one of each.`,
       );
     }
-    const job = await this.jobs.save(
-      this.jobs.create({
-        code: randomBytes(16).toString('base64url'),
-        status: ImportStatus.Queued,
-        dryRun: options.dryRun,
-        fileName: sanitizeFileName(upload.originalname),
-        uploadKey: upload.key,
-        fileSize: String(upload.size),
-        fileSha256: inspection.sha256,
-        encoding: inspection.encoding,
-        delimiter: inspection.delimiter,
-        header: inspection.header,
-        rowCount: inspection.rowCount,
-        uploadProblem: inspection.problem?.message ?? null,
-      }),
-    );
+    const admitted = await this.admission.admit(upload, options, {
+      code: randomBytes(16).toString('base64url'),
+      status: ImportStatus.Queued,
+      dryRun: options.dryRun,
+      fileName: sanitizeFileName(upload.originalname),
+      uploadKey: upload.key,
+      fileSize: String(upload.size),
+      fileSha256: inspection.sha256,
+      encoding: inspection.encoding,
+      delimiter: inspection.delimiter,
+      header: inspection.header,
+      rowCount: inspection.rowCount,
+      uploadProblem: inspection.problem?.message ?? null,
+    });
+    const job = admitted.job;
+    if (admitted.replayed) return this.toDto(job);
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {
@@ -83,17 +92,21 @@ export class ImportService {
     return this.toDto(await this.jobs.findOneByOrFail({ id: job.id }));
   }
 
-  async get(code: string): Promise<ServiceImportJobDto> {
-    return this.toDto(await this.findByCode(code));
+  async get(code: string, principal: Principal): Promise<ServiceImportJobDto> {
+    return this.toDto(await this.findByCode(code, principal));
   }
 
-  async list(filter: {
-    status?: ImportStatus;
-    page: number;
-    limit: number;
-  }): Promise<ServiceImportJobPageDto> {
+  async list(
+    filter: {
+      status?: ImportStatus;
+      page: number;
+      limit: number;
+    },
+    principal: Principal,
+  ): Promise<ServiceImportJobPageDto> {
+    const owner = ownedBy(principal);
     const [rows, total] = await this.jobs.findAndCount({
-      where: filter.status ? { status: filter.status } : {},
+      where: filter.status ? { owner, status: filter.status } : { owner },
       order: { createdAt: 'DESC', id: 'DESC' },
       skip: (filter.page - 1) * filter.limit,
       take: filter.limit,
@@ -106,19 +119,19 @@ export class ImportService {
     };
   }
 
-  async cancel(code: string): Promise<ServiceImportJobDto> {
-    const job = await this.findByCode(code);
+  async cancel(code: string, principal: Principal): Promise<ServiceImportJobDto> {
+    const job = await this.findByCode(code, principal);
     if (!(await this.state.cancel(job.id))) {
-      const current = await this.findByCode(code);
+      const current = await this.findByCode(code, principal);
       throw new ConflictError(`Import ${code} is already ${current.status} and cannot be cancelled.`);
     }
     if (job.status === ImportStatus.Queued) await this.queue.remove(job.id).catch(() => undefined);
-    return this.toDto(await this.findByCode(code));
+    return this.toDto(await this.findByCode(code, principal));
   }
 
   /** A freshly signed link to the not-imported report, so an expired link is never a dead end. */
-  async notImportedUrl(code: string): Promise<string> {
-    const job = await this.findByCode(code);
+  async notImportedUrl(code: string, principal: Principal): Promise<string> {
+    const job = await this.findByCode(code, principal);
     if (job.filesDeletedAt) {
       throw new GoneError(`The report of import ${code} was deleted by the retention policy.`);
     }
@@ -136,8 +149,9 @@ export class ImportService {
     return templateCsv();
   }
 
-  private async findByCode(code: string): Promise<ServiceImportJob> {
-    const job = await this.jobs.findOneBy({ code });
+  /** Another principal's import does not exist, as far as this one can tell (404). */
+  private async findByCode(code: string, principal: Principal): Promise<ServiceImportJob> {
+    const job = await this.jobs.findOneBy({ code, owner: ownedBy(principal) });
     if (!job) throw new NotFoundError(`No import with code "${code}".`);
     return job;
   }
@@ -158,18 +172,4 @@ export class ImportService {
       contentType: 'text/csv; charset=utf-8',
     });
   }
-}
-
-/** The displayed name: no path parts, no control characters, at most 255 characters. */
-export function sanitizeFileName(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-  return Array.from(clean || 'upload.csv')
-    .slice(0, 255)
-    .join('');
-}
-
-export function reportFileName(fileName: string): string {
-  return `${fileName.replace(/\.csv$/i, '')}-not-imported.csv`;
 }

@@ -7,6 +7,7 @@ import { AssignmentRow } from '../../clients/assignment-bulk.service';
 import { mapColumns } from '../csv/columns';
 import { CsvFormatError, readDataRows } from '../csv/row-reader';
 import { validateRow } from '../csv/row-rules';
+import { ImportEventsPublisher } from '../events/import-events.publisher';
 import { ImportJobStateService, Lease } from '../import-job-state.service';
 import { ImportPhase } from '../import-status';
 import { ServiceImportJob } from '../service-import-job.entity';
@@ -30,6 +31,7 @@ export class ImportEngine {
     private readonly state: ImportJobStateService,
     private readonly batches: BatchWriter,
     private readonly reports: ReportWriter,
+    private readonly events: ImportEventsPublisher,
   ) {}
 
   /** Called on SIGTERM: running imports stop at their next batch boundary. */
@@ -83,6 +85,7 @@ export class ImportEngine {
     const reportKey = notImported > 0 ? await this.reports.write(job.id, job.header) : null;
     if (!(await this.state.complete(job.id, lease.lease, reportKey)))
       return { kind: 'stopped', why: 'lease-lost' };
+    if (job.dryRun) await this.state.discardDryRunPairs(job.id);
     return { kind: 'completed' };
   }
 
@@ -114,11 +117,12 @@ export class ImportEngine {
     const launch = (prepared: PreparedBatch) => {
       const expected = checkpoint;
       checkpoint += prepared.size;
-      inFlight = this.batches.commit(
-        db,
-        { id: job.id, lease: lease.lease, checkpoint: expected, dryRun: job.dryRun },
-        prepared,
-      );
+      inFlight = this.batches
+        .commit(db, { id: job.id, lease: lease.lease, checkpoint: expected, dryRun: job.dryRun }, prepared)
+        .then((result) => {
+          if (result.ok) this.events.changed(job.id); // live progress: one event per committed batch
+          return result;
+        });
       // Handled in settle(); this only keeps an early rejection from being reported as unhandled.
       inFlight.catch(() => undefined);
     };
