@@ -1,13 +1,21 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mountQueueDashboard } from './admin/queue-dashboard';
+import { applyApiSecurity, declareApiKeySchemes } from './auth/swagger-security';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { noStore, securityHeaders } from './common/security-headers';
+import { HttpMetrics } from './metrics/http-metrics';
 
 /**
  * Everything main.ts does to the HTTP application, in one place so the e2e tests run the app
  * exactly as it is deployed.
  */
 export function setupApp(app: INestApplication): void {
-  app.setGlobalPrefix('api', { exclude: ['health', 'docs', 'docs-json'] });
+  app.use(app.get(HttpMetrics).middleware()); // first, to time every answer
+  app.use(securityHeaders('/docs'));
+  app.use('/api', noStore);
+  app.setGlobalPrefix('api', { exclude: ['health', 'docs', 'docs-json', 'metrics'] });
+  mountQueueDashboard(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -21,7 +29,7 @@ export function setupApp(app: INestApplication): void {
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
+    declareApiKeySchemes(new DocumentBuilder())
       .setTitle('service-import')
       .setDescription(
         'Imports CSV files of client billable services as background jobs. Upload a CSV, poll the job by its code, ' +
@@ -30,5 +38,9 @@ export function setupApp(app: INestApplication): void {
       .setVersion('1.0')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, applyApiSecurity(document), {
+    jsonDocumentUrl: 'docs-json',
+    // The key entered with Authorize survives a page reload.
+    swaggerOptions: { persistAuthorization: true },
+  });
 }

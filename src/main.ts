@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -20,12 +21,18 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
 
   if (config.role === 'worker') {
-    const context = await NestFactory.createApplicationContext(AppModule.forRoot(config));
+    const context = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+      bufferLogs: true,
+    });
+    context.useLogger(context.get(PinoLogger));
     context.enableShutdownHooks();
     logger.log('Worker started (APP_ROLE=worker): processing imports, no HTTP server');
     return;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
   setupApp(app);
   await app.listen(config.port);
   logger.log(`Listening on ${config.publicBaseUrl} (APP_ROLE=${config.role}); Swagger UI at /docs`);

@@ -77,9 +77,14 @@ describe('OpenAPI document (e2e)', () => {
         'notImportedDownloadUrl',
         'failureReason',
         'phase',
+        'progressPercent',
+        'estimatedSecondsRemaining',
       ].sort(),
     );
     expect(p.failureReason.description).toMatch(/Failed/);
+    expect(extras).toEqual(expect.arrayContaining(['progressPercent', 'estimatedSecondsRemaining']));
+    expect(p.progressPercent).toMatchObject({ type: 'number', minimum: 0, maximum: 100 });
+    expect(p.estimatedSecondsRemaining).toMatchObject({ type: 'integer', minimum: 0 });
 
     const ref: string | undefined = p.status.$ref ?? p.status.allOf?.[0]?.$ref;
     expect(ref).toBe('#/components/schemas/ImportStatus'); // a named enum (enumName) in Swagger UI

@@ -18,10 +18,11 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
+import { BrokenRun } from './broken-run';
 import { Cleanup } from './cleanup';
 import * as db from './database';
 import { Dataset, Expected, generateCsv } from './dataset';
-import { Accepted, ImportJob, PollResult, pollUntilDone, progressGaps, upload } from './import-client';
+import { Accepted, Api, ImportJob, PollResult, pollUntilDone, progressGaps, upload } from './import-client';
 import { runNaiveImport } from './naive-importer';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { PollerStats, startPollers } from './pollers';
@@ -30,12 +31,9 @@ import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
 
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
-/** A run that cannot be measured: the service did not start, the job failed, ... */
-class BrokenRun extends Error {}
-
+/** What the measuring steps share. */
 interface Run {
   opts: BenchOptions;
-  cleanup: Cleanup;
   tmp: string;
   dbUrl: string;
   pool: Pool;
@@ -61,6 +59,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(summary));
     process.exitCode = summary.ok ? 0 : 1;
   } catch (error) {
+    if (cleanup.interrupted) return;
     log(`broken run: ${error instanceof BrokenRun ? error.message : ((error as Error).stack ?? error)}`);
     process.exitCode = 1;
   } finally {
@@ -75,17 +74,17 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
 
   const dbName = await db.createBenchDatabase(opts.pg);
   const dbUrl = db.databaseUrl(opts.pg, dbName);
-  log(`database ${dbName}${opts.keep ? ' (kept: --keep)' : ''}`);
+  log(`database ${dbName}${opts.keep ? ` (kept: --keep): ${dbUrl}` : ''}`);
   if (!opts.keep) cleanup.add('drop the database', () => db.dropDatabase(opts.pg, dbName));
 
   log(`generating ${opts.rows} rows (seed ${opts.seed})`);
   const data = await generateCsv(join(tmp, `bench-${opts.rows}.csv`), opts.rows, opts.seed, opts.naiveRows);
   log(`CSV: ${mb(data.bytes)} MB, expected ${JSON.stringify(data.expected)}`);
 
-  const { service, baseUrl } = await startService(opts, cleanup, tmp, dbUrl, data.bytes);
+  const { service, api } = await startService(opts, cleanup, tmp, dbUrl, data.bytes);
   const pool = new Pool({ connectionString: dbUrl, max: 2 });
   cleanup.add('close the pool', () => pool.end());
-  const run: Run = { opts, cleanup, tmp, dbUrl, pool };
+  const run: Run = { opts, tmp, dbUrl, pool };
 
   const seededWith = await db.seedCatalog(dbUrl, pool);
   await db.insertExistingPairs(pool, data.existingPairs);
@@ -93,7 +92,7 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
   await db.checkpoint(pool);
   log(`seeded with ${seededWith}; ${data.existingPairs.length} pairs pre-assigned`);
 
-  const measured = await measureImport(run, service, baseUrl, data);
+  const measured = await measureImport(run, service, api, data);
   const problems = checkCounters(measured.poll.job, data.expected);
   const importJobId = await db.jobId(pool, measured.poll.job.code);
   const inTable = await db.countImported(pool, importJobId);
@@ -119,14 +118,19 @@ async function startService(
   tmp: string,
   dbUrl: string,
   fileBytes: number,
-): Promise<{ service: ServiceProcess; baseUrl: string }> {
+): Promise<{ service: ServiceProcess; api: Api }> {
   const port = opts.port || (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
+  // With a key, as in production: the guard's cost is part of every poll.
+  const apiKey = randomBytes(24).toString('hex');
   cleanup.add('delete the Redis keys', () => deleteRedisKeys(opts.redis, queuePrefix));
   const env: Record<string, string> = {
     NODE_ENV: 'production',
+    // The benchmark's client sends no API key; production refuses an open API unless told so.
+    ALLOW_ANONYMOUS: 'true',
     DOWNLOAD_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    API_KEYS: `bench:${apiKey}`,
     APP_ROLE: 'all',
     PUBLIC_BASE_URL: baseUrl,
     DATABASE_URL: dbUrl,
@@ -159,7 +163,7 @@ async function startService(
       `${(error as Error).message}\n--- last lines of the service ---\n${service.lastLines()}`,
     );
   }
-  return { service, baseUrl };
+  return { service, api: { baseUrl, headers: { 'X-API-Key': apiKey } } };
 }
 
 interface ImportMeasure {
@@ -170,30 +174,34 @@ interface ImportMeasure {
   rssAtStart: number;
   rssSampled: ReturnType<RssSampler['stop']>;
   rssPeak: number;
+  /** CPU seconds the service used from the upload to the end of the job. */
+  serviceCpuSeconds: number;
 }
 
 /** Upload, then follow the job while the pollers run and memory is sampled. */
 async function measureImport(
   run: Run,
   service: ServiceProcess,
-  baseUrl: string,
+  api: Api,
   data: Dataset,
 ): Promise<ImportMeasure> {
   const loadAtUpload = loadavg()[0];
   const rssAtStart = service.currentRss();
+  const cpuAtStart = service.cpuSeconds();
   const sampler = new RssSampler(service);
   log(`uploading ${mb(data.bytes)} MB`);
-  const accepted = await upload(baseUrl, data.path).catch((error: Error) => {
+  const accepted = await upload(api, data.path).catch((error: Error) => {
     sampler.stop();
     throw new BrokenRun(`${error.message}\n--- last lines of the service ---\n${service.lastLines()}`);
   });
   log(`202 after ${accepted.uploadSeconds.toFixed(2)} s: job ${accepted.job.code}; importing`);
-  const jobUrl = `${baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
-  const pollers = run.opts.pollers > 0 ? startPollers(jobUrl, run.opts.pollers, run.opts.pollRate) : null;
+  const jobUrl = `${api.baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
+  const pollers =
+    run.opts.pollers > 0 ? startPollers(jobUrl, api.headers, run.opts.pollers, run.opts.pollRate) : null;
   let poll: PollResult | null = null;
   let failure: Error | null = null;
   try {
-    poll = await pollUntilDone(baseUrl, accepted);
+    poll = await pollUntilDone(api, accepted);
   } catch (error) {
     failure = error as Error;
   }
@@ -203,6 +211,7 @@ async function measureImport(
     throw new BrokenRun(`${failure?.message}\n--- last lines of the service ---\n${service.lastLines()}`);
   }
   const rssPeak = service.peakRss();
+  const serviceCpuSeconds = service.cpuSeconds() - cpuAtStart;
   if (poll.job.status !== 'Completed') {
     throw new BrokenRun(
       `the job ended ${poll.job.status}: ${poll.job.failureReason ?? '(no reason given)'}\n` +
@@ -210,7 +219,16 @@ async function measureImport(
     );
   }
   log(`Completed (seen after ${poll.observedSeconds.toFixed(2)} s)`);
-  return { loadAtUpload, accepted, poll, pollers: pollerStats, rssAtStart, rssSampled, rssPeak };
+  return {
+    loadAtUpload,
+    accepted,
+    poll,
+    pollers: pollerStats,
+    rssAtStart,
+    rssSampled,
+    rssPeak,
+    serviceCpuSeconds,
+  };
 }
 
 /** Every counter must match what the generator wrote: a mismatch makes the run broken. */
@@ -251,7 +269,7 @@ async function summarize(
   problems: string[],
 ): Promise<BenchSummary> {
   const job = m.poll.job;
-  const importSeconds = serverSideSeconds(m.accepted, job) ?? m.poll.observedSeconds;
+  const importSeconds = serverSideSeconds(m.accepted, m.poll) ?? m.poll.observedSeconds;
   const started = job.startedDate ? Date.parse(job.startedDate) : NaN;
   return {
     ok: false,
@@ -282,6 +300,7 @@ async function summarize(
     importSeconds,
     importSecondsObserved: m.poll.observedSeconds,
     rowsPerSecond: data.expected.rows / importSeconds,
+    serviceCpuSeconds: m.serviceCpuSeconds,
     createdPerSecond: job.createdCount / importSeconds,
     copy: { ...copy, rowsPerSecond: copy.rows / copy.seconds },
     copyToImportRatio: copy.seconds / importSeconds,
@@ -301,11 +320,10 @@ async function summarize(
  * The job's completedDate on the same machine's clock is more precise than the 250 ms poll; it is
  * used when it is plausible (after the 202, not after the poll that saw it).
  */
-function serverSideSeconds(accepted: Accepted, job: ImportJob): number | null {
-  const completed = job.completedDate ? Date.parse(job.completedDate) : NaN;
+function serverSideSeconds(accepted: Accepted, poll: PollResult): number | null {
+  const completed = poll.job.completedDate ? Date.parse(poll.job.completedDate) : NaN;
   const seconds = (completed - accepted.acceptedWallMs) / 1000;
-  const observed = (performance.now() - accepted.acceptedAt) / 1000;
-  return Number.isFinite(seconds) && seconds > 0 && seconds <= observed ? seconds : null;
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= poll.observedSeconds ? seconds : null;
 }
 
 /** The row-by-row baseline on the same file, from the same starting table. */

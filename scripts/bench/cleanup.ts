@@ -5,6 +5,8 @@
 export class Cleanup {
   private readonly steps: { name: string; run: () => Promise<unknown> | unknown }[] = [];
   private running: Promise<void> | null = null;
+  /** Set on Ctrl-C: what fails afterwards is the interruption, not the service. */
+  interrupted = false;
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -32,6 +34,7 @@ export class Cleanup {
   exitOnSignals(): void {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
+        this.interrupted = true;
         this.log(`${signal}: cleaning up (press Ctrl-C again to exit at once)`);
         void this.run().finally(() => process.exit(130));
       });

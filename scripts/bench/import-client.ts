@@ -29,13 +29,23 @@ export interface Accepted {
   acceptedWallMs: number;
 }
 
+/** Where the service listens and the credential every API call carries (X-API-Key). */
+export interface Api {
+  baseUrl: string;
+  headers: Record<string, string>;
+}
+
 /** Streams the file from disk as multipart field `file` (a file-backed Blob is never read into memory). */
-export async function upload(baseUrl: string, path: string): Promise<Accepted> {
+export async function upload(api: Api, path: string): Promise<Accepted> {
   const blob = await openAsBlob(path, { type: 'text/csv' });
   const form = new FormData();
   form.append('file', blob as unknown as Blob, basename(path));
   const started = performance.now();
-  const res = await fetch(`${baseUrl}/api/service-imports`, { method: 'POST', body: form });
+  const res = await fetch(`${api.baseUrl}/api/service-imports`, {
+    method: 'POST',
+    body: form,
+    headers: api.headers,
+  });
   const acceptedAt = performance.now();
   const acceptedWallMs = Date.now();
   const body = await res.text();
@@ -68,16 +78,16 @@ export interface PollResult {
  * for `stallSeconds` is reported as stuck rather than waited on forever.
  */
 export async function pollUntilDone(
-  baseUrl: string,
+  api: Api,
   accepted: Accepted,
   intervalMs = 250,
   stallSeconds = 300,
 ): Promise<PollResult> {
-  const url = `${baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
+  const url = `${api.baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
   const samples: Sample[] = [];
   let lastChange = performance.now();
   for (let tick = 1; ; tick++) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, { headers: api.headers, signal: AbortSignal.timeout(30_000) });
     if (res.status !== 200)
       throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const job = (await res.json()) as ImportJob;

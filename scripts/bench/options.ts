@@ -30,7 +30,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  --rows N             data rows in the generated CSV (default 200000)
+  --rows N             data rows in the generated CSV (default 200000, at most 10000000)
   --engine E           service (default) | naive: also run the row-by-row baseline after the service
   --naive-rows N       rows the naive engine imports, the first N of the file (default min(rows, 100000))
   --keep               keep the throwaway database
@@ -51,10 +51,12 @@ export class UsageError extends Error {}
 
 const DEFAULT_ROWS = 200_000;
 const DEFAULT_NAIVE_ROWS = 100_000;
+/** The generator draws new pairs from 50,000 clients × 200 services without repeating one. */
+const MAX_ROWS = 10_000_000;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const raw = readFlags(argv);
-  const rows = int(raw, 'rows', DEFAULT_ROWS, 1);
+  const rows = int(raw, 'rows', DEFAULT_ROWS, 1, MAX_ROWS);
   const engine = last(raw, 'engine') ?? 'service';
   if (engine !== 'service' && engine !== 'naive') throw new UsageError(`--engine must be service or naive`);
   const build = last(raw, 'build') ?? 'auto';

@@ -20,7 +20,12 @@ export interface Pollers {
   stop(): Promise<PollerStats>;
 }
 
-export function startPollers(url: string, connections: number, rate: number): Pollers {
+export function startPollers(
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  rate: number,
+): Pollers {
   let finished!: (stats: PollerStats) => void;
   let failed!: (error: Error) => void;
   const done = new Promise<PollerStats>((resolve, reject) => {
@@ -30,6 +35,7 @@ export function startPollers(url: string, connections: number, rate: number): Po
   const instance = autocannon(
     {
       url,
+      headers,
       connections,
       connectionRate: rate > 0 ? rate : undefined,
       duration: 24 * 3600, // stopped explicitly when the job ends

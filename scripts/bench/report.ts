@@ -36,6 +36,8 @@ export interface BenchSummary {
   importSecondsObserved: number;
   rowsPerSecond: number;
   createdPerSecond: number;
+  /** CPU seconds of the service process (API + worker) from the upload to the end of the job. */
+  serviceCpuSeconds: number;
   copy: { rows: number; seconds: number; rowsPerSecond: number } | null;
   /** COPY seconds / import seconds: 1 would be an import as fast as COPY. */
   copyToImportRatio: number | null;
@@ -70,6 +72,12 @@ export function formatTable(s: BenchSummary): string {
     '',
   ]);
   rows.push(['import rows/s', `${int(s.rowsPerSecond)} (created rows/s ${int(s.createdPerSecond)})`, '']);
+  rows.push([
+    'service CPU during the import',
+    `${fixed(s.serviceCpuSeconds, 1)} s (${int((s.serviceCpuSeconds / s.importSeconds) * 100)}% of one core; ` +
+      `pollers included)`,
+    '',
+  ]);
   if (s.copy) {
     rows.push(['COPY seconds (created rows)', `${fixed(s.copy.seconds)} s for ${int(s.copy.rows)} rows`, '']);
     rows.push(['COPY rows/s', int(s.copy.rowsPerSecond), '']);

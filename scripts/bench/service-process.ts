@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokenRun } from './broken-run';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const MAIN_JS = join(REPO_ROOT, 'dist', 'main.js');
@@ -17,7 +18,7 @@ const MAIN_JS = join(REPO_ROOT, 'dist', 'main.js');
  */
 export function ensureBuild(mode: 'auto' | 'always' | 'never', log: (line: string) => void): void {
   if (mode === 'never' || (mode === 'auto' && !buildIsStale())) {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build`);
+    if (!existsSync(MAIN_JS)) throw new BrokenRun(`${MAIN_JS} is missing: run npm run build`);
     log(mode === 'never' ? 'using dist/ as it is (--build never)' : 'dist/ is up to date with src/');
     return;
   }
@@ -25,7 +26,8 @@ export function ensureBuild(mode: 'auto' | 'always' | 'never', log: (line: strin
     `building: npx nest build (${mode === 'always' ? '--build always' : 'dist/ is missing or older than src/'})`,
   );
   const result = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 2] });
-  if (result.status !== 0) throw new Error(`nest build failed (exit ${result.status})`);
+  if (result.status !== 0)
+    throw new BrokenRun(`nest build failed (${result.signal ?? `exit ${result.status}`})`);
 }
 
 function buildIsStale(): boolean {
@@ -123,6 +125,17 @@ export class ServiceProcess {
     return procStatusBytes(this.pid, 'VmRSS');
   }
 
+  /**
+   * CPU seconds the process has used so far (user + system). Unlike wall time it hardly changes when
+   * other work shares the machine, so it shows the service's own cost per row.
+   */
+  cpuSeconds(): number {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
   /** SIGTERM (a graceful shutdown lets --cpu-prof write its profile), SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
     if (this.exited) return;
@@ -133,6 +146,9 @@ export class ServiceProcess {
     clearTimeout(timer);
   }
 }
+
+/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function procStatusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

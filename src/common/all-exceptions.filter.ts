@@ -28,6 +28,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (exception instanceof DomainError && exception.headers) response.set(exception.headers);
     response.status(body.statusCode).json(body);
   }
 

@@ -4,6 +4,8 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly status: number;
+  /** Response headers the answer must carry (WWW-Authenticate, Retry-After). */
+  readonly headers?: Record<string, string>;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -46,4 +48,20 @@ export class DependencyUnavailableError extends DomainError {
 /** The caller presented a credential (e.g. a signed download link) that is invalid or expired. */
 export class ForbiddenError extends DomainError {
   readonly status = 403;
+}
+
+/** No valid API key was presented; the message never says which part was wrong. */
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  override readonly headers = { 'WWW-Authenticate': 'Bearer' };
+}
+
+/** A per-principal limit was reached; the client may retry after `retryAfterSeconds`. */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  override readonly headers: Record<string, string>;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ApiKey, apiKeyEntriesFromFile, apiKeyEntriesFromList, parseApiKeys } from './api-keys';
 
 /**
  * The whole typed configuration of the service. Built once from the environment by `loadConfig`,
@@ -23,6 +25,29 @@ export class AppConfig {
   downloadSigningSecret: string;
   storage: StorageConfig;
   import: ImportConfig;
+  auth: AuthConfig;
+  log: LogConfig;
+  /** METRICS_PORT: a separate listener serving only GET /metrics (how workers expose theirs); null = none. */
+  metricsPort: number | null;
+}
+
+export interface LogConfig {
+  /** LOG_LEVEL: pino's level. */
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT: json (one object a line, the default) or pretty (colored, for development). */
+  format: 'json' | 'pretty';
+}
+
+export interface AuthConfig {
+  /** Empty when neither API_KEYS nor API_KEYS_FILE is set: the API is open (anonymous principal). */
+  apiKeys: ApiKey[];
+  /** ALLOW_ANONYMOUS: lets NODE_ENV=production run without keys, on purpose. */
+  allowAnonymous: boolean;
+  /** Uploads one principal may start per window (POST /api/service-imports); more → 429. */
+  uploadRateLimit: number;
+  uploadRateWindowSeconds: number;
+  /** Queued + InProgress imports one principal may have at once; more → 429. */
+  maxActiveImportsPerKey: number;
 }
 
 export type AppRole = 'api' | 'worker' | 'all';
@@ -107,6 +132,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const apiKeys = readApiKeys(env, problems);
+  const allowAnonymous = r.bool('ALLOW_ANONYMOUS', false);
+  if (nodeEnv === 'production' && role !== 'worker' && apiKeys.length === 0 && !allowAnonymous) {
+    problems.push(
+      'API_KEYS (or API_KEYS_FILE) is required when NODE_ENV=production; set ALLOW_ANONYMOUS=true to serve an open API on purpose',
+    );
+  }
+
+  const metricsPort = env.METRICS_PORT?.trim() ? r.int('METRICS_PORT', 0, 1, 65535) : null;
+  if (metricsPort !== null && metricsPort === port && role !== 'worker') {
+    problems.push(`METRICS_PORT must differ from PORT (both are ${port})`);
+  }
+
   const config: AppConfig = {
     nodeEnv,
     port,
@@ -130,9 +168,47 @@ export function loadConfig(env: Env = process.env): AppConfig {
       attempts: r.int('IMPORT_ATTEMPTS', 5, 1, 100),
       retentionDays: r.int('IMPORT_RETENTION_DAYS', 7, 1, 3650),
     },
+    auth: {
+      apiKeys,
+      allowAnonymous,
+      uploadRateLimit: r.int('UPLOAD_RATE_LIMIT', 30, 1, 1_000_000),
+      uploadRateWindowSeconds: r.int('UPLOAD_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+      maxActiveImportsPerKey: r.int('MAX_ACTIVE_IMPORTS_PER_KEY', 10, 1, 100_000),
+    },
+    log: {
+      level: r.oneOf(
+        'LOG_LEVEL',
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+        'info',
+      ),
+      format: r.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+    },
+    metricsPort,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), config);
+}
+
+/** API_KEYS or API_KEYS_FILE (not both); an empty list means the API is open. */
+function readApiKeys(env: Env, problems: string[]): ApiKey[] {
+  const list = env.API_KEYS?.trim() || undefined;
+  const file = env.API_KEYS_FILE?.trim() || undefined;
+  if (list && file) {
+    problems.push('API_KEYS and API_KEYS_FILE are both set; use one of them');
+    return [];
+  }
+  if (list) return parseApiKeys(apiKeyEntriesFromList(list), 'API_KEYS', problems);
+  if (!file) return [];
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(
+      `API_KEYS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${file})`,
+    );
+    return [];
+  }
+  return parseApiKeys(apiKeyEntriesFromFile(content), 'API_KEYS_FILE', problems);
 }
 
 class EnvReader {

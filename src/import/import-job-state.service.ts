@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { FinalImportStatus, ImportMetrics } from '../metrics/import-metrics';
 import { ImportEventsPublisher } from './events/import-events.publisher';
 import { ImportPhase, ImportStatus } from './import-status';
 
@@ -20,6 +21,7 @@ export class ImportJobStateService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: ImportEventsPublisher,
+    private readonly metrics: ImportMetrics,
   ) {}
 
   /**
@@ -57,7 +59,7 @@ export class ImportJobStateService {
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
       [importId, lease, reportKey],
     );
-    return this.published(importId, first(rows)) !== undefined;
+    return this.ended(importId, first(rows), 'Completed');
   }
 
   /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */
@@ -69,7 +71,7 @@ export class ImportJobStateService {
         RETURNING id`,
       [importId, reason, lease ?? null],
     );
-    return this.published(importId, first(rows)) !== undefined;
+    return this.ended(importId, first(rows), 'Failed');
   }
 
   /**
@@ -83,7 +85,7 @@ export class ImportJobStateService {
         WHERE id = $1 AND status IN ('Queued', 'InProgress') RETURNING id`,
       [importId],
     );
-    return this.published(importId, first(rows)) !== undefined;
+    return this.ended(importId, first(rows), 'Cancelled');
   }
 
   /** A finished dry run's would-be pairs are only needed while it runs. */
@@ -102,6 +104,13 @@ export class ImportJobStateService {
   async statusOf(importId: string): Promise<ImportStatus | null> {
     const rows = await this.db.query(`SELECT status FROM service_import_jobs WHERE id = $1`, [importId]);
     return first(rows)?.status ?? null;
+  }
+
+  /** A transition to a final status: counted once, here, whichever code asked for it. */
+  private ended(importId: string, row: unknown, status: FinalImportStatus): boolean {
+    if (this.published(importId, row) === undefined) return false;
+    this.metrics.importEnded(status);
+    return true;
   }
 
   /** Tells the event streams (in whichever process) that the job moved; returns the row as it is. */

@@ -2,6 +2,7 @@ import {
   Controller,
   Get,
   Header,
+  Headers,
   HttpCode,
   Param,
   Post,
@@ -9,8 +10,10 @@ import {
   Redirect,
   Res,
   UploadedFile,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiAcceptedResponse,
@@ -19,6 +22,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiFoundResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -26,12 +30,16 @@ import {
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CreateServiceImportQueryDto, ListServiceImportsQueryDto } from './dto/list-service-imports.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
 import { ImportService } from './import.service';
 import type { StoredUpload } from './upload/csv-upload.storage';
 
@@ -42,12 +50,22 @@ export class ImportController {
 
   @Post()
   @HttpCode(202)
+  // Before the file interceptor: a throttled upload is refused before its body is read.
+  @UseGuards(ThrottlerGuard)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     summary: 'Upload a CSV of client billable services and start an import',
     description:
       'The file is checked while it streams in (not CSV, missing columns → 4xx, no job). The job is returned at ' +
       'once with status Queued; poll GET /api/service-imports/{code} until it ends.',
+  })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description:
+      `Up to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, scoped to the API key. Sending the same key ` +
+      'with the same file and dryRun returns the original job (202) instead of starting another; with a different ' +
+      'file → 422. A key is remembered as long as its job exists (at least 24 hours).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -65,13 +83,27 @@ export class ImportController {
   @ApiUnsupportedMediaTypeResponse({
     description: 'Not a text file (binary content, a spreadsheet, a PDF...)',
   })
+  @ApiUnprocessableEntityResponse({
+    description: 'The Idempotency-Key was already used for a different file',
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Upload rate limit (UPLOAD_RATE_LIMIT per UPLOAD_RATE_WINDOW_SECONDS) or active-import cap ' +
+      '(MAX_ACTIVE_IMPORTS_PER_KEY) reached; Retry-After says when to try again',
+  })
   @ApiServiceUnavailableResponse({ description: 'Storage or queue unavailable; nothing was created' })
   async create(
     @UploadedFile() file: StoredUpload | undefined,
     @Query() query: CreateServiceImportQueryDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ServiceImportJobDto> {
-    const job = await this.imports.create(file, { dryRun: query.dryRun === 'true' });
+    const job = await this.imports.create(file, {
+      dryRun: query.dryRun === 'true',
+      principal,
+      idempotencyKey,
+    });
     res.setHeader('Location', `/api/service-imports/${job.code}`);
     return job;
   }
@@ -79,8 +111,11 @@ export class ImportController {
   @Get()
   @ApiOperation({ summary: 'List imports, newest first' })
   @ApiOkResponse({ type: ServiceImportJobPageDto })
-  list(@Query() query: ListServiceImportsQueryDto): Promise<ServiceImportJobPageDto> {
-    return this.imports.list(query);
+  list(
+    @Query() query: ListServiceImportsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ServiceImportJobPageDto> {
+    return this.imports.list(query, principal);
   }
 
   @Get('template')
@@ -97,8 +132,8 @@ export class ImportController {
   @ApiOperation({ summary: 'The status and counters of an import' })
   @ApiOkResponse({ type: ServiceImportJobDto })
   @ApiNotFoundResponse({ description: 'No import with this code' })
-  get(@Param('code') code: string): Promise<ServiceImportJobDto> {
-    return this.imports.get(code);
+  get(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<ServiceImportJobDto> {
+    return this.imports.get(code, principal);
   }
 
   @Post(':code/cancel')
@@ -112,8 +147,11 @@ export class ImportController {
   @ApiOkResponse({ type: ServiceImportJobDto })
   @ApiNotFoundResponse({ description: 'No import with this code' })
   @ApiConflictResponse({ description: 'The import already ended (Completed, Failed or Cancelled)' })
-  cancel(@Param('code') code: string): Promise<ServiceImportJobDto> {
-    return this.imports.cancel(code);
+  cancel(
+    @Param('code') code: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ServiceImportJobDto> {
+    return this.imports.cancel(code, principal);
   }
 
   @Get(':code/not-imported')
@@ -121,7 +159,10 @@ export class ImportController {
   @ApiOperation({ summary: 'Redirect to a freshly signed link to the report of rows not imported' })
   @ApiFoundResponse({ description: 'Location is a time-limited download link' })
   @ApiNotFoundResponse({ description: 'No such import, or it has no report' })
-  async notImported(@Param('code') code: string): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.imports.notImportedUrl(code), statusCode: 302 };
+  async notImported(
+    @Param('code') code: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.imports.notImportedUrl(code, principal), statusCode: 302 };
   }
 }

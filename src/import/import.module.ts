@@ -5,8 +5,13 @@ import { AppConfig } from '../config/app-config';
 import { ClientsModule } from '../clients/clients.module';
 import { StorageModule } from '../storage/storage.module';
 import { BatchWriter } from './engine/batch-writer';
+import { ImportAdmission } from './import-admission.service';
 import { ImportEngine } from './engine/import-engine';
 import { ReportWriter } from './engine/report-writer';
+import { ImportEventsController } from './events/import-events.controller';
+import { ImportEventsPublisher } from './events/import-events.publisher';
+import { ImportEventsService } from './events/import-events.service';
+import { ImportEventsSubscriber } from './events/import-events.subscriber';
 import { ImportJobStateService } from './import-job-state.service';
 import { ImportController } from './import.controller';
 import { ImportService } from './import.service';
@@ -15,9 +20,12 @@ import { QueueModule } from '../queue/queue.module';
 import { ImportQueueProducer } from './queue/import-queue.producer';
 import { ImportProcessor } from './queue/import.processor';
 import { ImportWorker } from './queue/import.worker';
+import { ImportRowsController } from './rows/import-rows.controller';
+import { ImportRowsService } from './rows/import-rows.service';
 import { ServiceImportJob } from './service-import-job.entity';
 import { CsvUploadStorage } from './upload/csv-upload.storage';
 import { UploadModule } from './upload/upload.module';
+import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
 
 @Module({})
 export class ImportModule {
@@ -33,6 +41,7 @@ export class ImportModule {
         QueueModule,
         ClientsModule,
         StorageModule,
+        UploadRateLimitModule,
         MulterModule.registerAsync({
           imports: [UploadModule],
           inject: [AppConfig, CsvUploadStorage],
@@ -49,14 +58,19 @@ export class ImportModule {
           }),
         }),
       ],
-      controllers: [ImportController],
+      controllers: [ImportController, ImportEventsController, ImportRowsController],
       providers: [
         ImportService,
+        ImportAdmission,
         ImportJobStateService,
         ImportQueueProducer,
         ImportEngine,
         BatchWriter,
         ReportWriter,
+        ImportEventsPublisher,
+        ImportEventsSubscriber,
+        ImportEventsService,
+        ImportRowsService,
         ...workerProviders,
       ],
       exports: [ImportQueueProducer],

@@ -11,6 +11,7 @@ import {
   NotFoundError,
 } from '../common/domain-errors';
 import type { Principal } from '../auth/principal';
+import { jobLog } from '../logging/job-log';
 import { StorageService } from '../storage/storage.service';
 import { mapColumns } from './csv/columns';
 import { templateCsv } from './csv/report-csv';
@@ -82,13 +83,14 @@ export class ImportService {
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {
-      this.logger.error(`Import ${job.code} could not be queued: ${(error as Error).message}`);
+      this.logger.error(jobLog(job.code, `Could not be queued: ${(error as Error).message}`));
       await this.jobs.delete({ id: job.id }).catch(() => undefined);
       await this.storage.delete(upload.key).catch(() => undefined);
       throw new DependencyUnavailableError(
         'The import queue is unavailable right now; nothing was created. Try again.',
       );
     }
+    this.logger.log(jobLog(job.code, `Queued: ${job.fileName}`, { rows: job.rowCount, dryRun: job.dryRun }));
     return this.toDto(await this.jobs.findOneByOrFail({ id: job.id }));
   }
 
@@ -126,6 +128,7 @@ export class ImportService {
       throw new ConflictError(`Import ${code} is already ${current.status} and cannot be cancelled.`);
     }
     if (job.status === ImportStatus.Queued) await this.queue.remove(job.id).catch(() => undefined);
+    this.logger.log(jobLog(job.code, `Cancelled (was ${job.status})`));
     return this.toDto(await this.findByCode(code, principal));
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { jobLog } from '../logging/job-log';
 import { StorageService } from '../storage/storage.service';
 import { ImportJobStateService } from './import-job-state.service';
 import { ImportQueueProducer } from './queue/import-queue.producer';
@@ -70,12 +71,14 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
       const state = await this.queue.state(row.id);
       if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'paused') continue;
       if (state === 'failed') {
-        await this.state.fail(row.id, 'The import could not be completed: its attempts are exhausted.');
+        if (await this.state.fail(row.id, 'The import could not be completed: its attempts are exhausted.')) {
+          this.logger.warn(jobLog(row.code, 'Failed: its queue job failed for good (attempts exhausted)'));
+        }
         continue;
       }
       if (state !== null) await this.queue.remove(row.id); // completed without finishing the import
       await this.queue.enqueue(row.id);
-      this.logger.warn(`Import ${row.code} (${row.status}) had no live queue job; queued it again`);
+      this.logger.warn(jobLog(row.code, `${row.status} without a live queue job; queued it again`));
     }
   }
 

@@ -1,9 +1,11 @@
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
+import { jobProgress } from './job-progress';
 import { ServiceImportJob } from './service-import-job.entity';
 
 export function toServiceImportJobDto(
   job: ServiceImportJob,
   notImportedDownloadUrl: string | null,
+  now: Date = new Date(),
 ): ServiceImportJobDto {
   return {
     code: job.code,
@@ -21,5 +23,6 @@ export function toServiceImportJobDto(
     failureReason: job.failureReason,
     phase: job.phase,
     dryRun: job.dryRun,
+    ...jobProgress(job, now),
   };
 }

@@ -8,6 +8,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
 import { attachmentDisposition } from './content-disposition';
 import { DEFAULT_DOWNLOAD_CONTENT_TYPE, StorageService } from './storage.service';
 
@@ -16,6 +17,7 @@ import { DEFAULT_DOWNLOAD_CONTENT_TYPE, StorageService } from './storage.service
  * stay reachable without an API key (like an S3 presigned URL).
  */
 @ApiTags('storage')
+@Public()
 @Controller('storage/downloads')
 export class LocalDownloadController {
   constructor(private readonly storage: StorageService) {}

@@ -35,6 +35,11 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     QUEUE_PREFIX: `si-test-${id}`,
     STORAGE_DRIVER: 'local',
     STORAGE_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'si-storage-')),
+    // Specs upload many files quickly; those that test the limits set their own.
+    UPLOAD_RATE_LIMIT: '100000',
+    MAX_ACTIVE_IMPORTS_PER_KEY: '100000',
+    // Request logs (pino) only for problems; a spec that reads logs runs a process of its own.
+    LOG_LEVEL: 'warn',
     ...overrides,
   };
 }

@@ -103,4 +103,27 @@ export class ServiceImportJobDto {
     example: false,
   })
   dryRun: boolean;
+
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    minimum: 0,
+    maximum: 100,
+    description:
+      'processedItems as a percentage of totalItems (0-100, rounded down to one decimal; 100 when Completed). ' +
+      'Null while totalItems is not known yet.',
+    example: 42.5,
+  })
+  progressPercent: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    description:
+      'Seconds until the last row is processed, from the row rate measured since startedDate. Null while ' +
+      'unknown (not started, or no batch committed yet); 0 once the job has ended.',
+    example: 12,
+  })
+  estimatedSecondsRemaining: number | null;
 }

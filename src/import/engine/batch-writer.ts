@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { AssignmentBulkService, AssignmentRow } from '../../clients/assignment-bulk.service';
+import { ImportMetrics } from '../../metrics/import-metrics';
 import { skipMessage } from '../csv/row-rules';
 
 /** A data row that will not be imported, with everything the report needs. */
@@ -37,13 +38,17 @@ export type BatchResult = { ok: true; commit: BatchCommit } | { ok: false; why: 
  */
 @Injectable()
 export class BatchWriter {
-  constructor(private readonly assignments: AssignmentBulkService) {}
+  constructor(
+    private readonly assignments: AssignmentBulkService,
+    private readonly metrics: ImportMetrics,
+  ) {}
 
   async commit(
     db: ClientBase,
     job: { id: string; lease: number; checkpoint: number; dryRun: boolean },
     batch: PreparedBatch,
   ): Promise<BatchResult> {
+    const started = performance.now();
     await db.query('BEGIN');
     try {
       const lock = await db.query<{ status: string; lease: number; processed_items: number }>(
@@ -91,6 +96,7 @@ export class BatchWriter {
         [job.id, batch.size, commit.created, commit.skipped, commit.errors],
       );
       await db.query('COMMIT');
+      this.metrics.batchCommitted((performance.now() - started) / 1000, commit.created, rejected, job.dryRun);
       return { ok: true, commit };
     } catch (error) {
       await db.query('ROLLBACK').catch(() => undefined);

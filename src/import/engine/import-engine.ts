@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { AppConfig } from '../../config/app-config';
 import { StorageService } from '../../storage/storage.service';
 import { StorageObjectNotFoundError } from '../../storage/storage.types';
+import { jobLog } from '../../logging/job-log';
 import { AssignmentRow } from '../../clients/assignment-bulk.service';
 import { mapColumns } from '../csv/columns';
 import { CsvFormatError, readDataRows } from '../csv/row-reader';
@@ -56,7 +57,7 @@ export class ImportEngine {
 
     const db = new Client({ connectionString: this.config.databaseUrl });
     db.on('error', (error) =>
-      this.logger.warn(`Import ${job.code}: database connection error: ${error.message}`),
+      this.logger.warn(jobLog(job.code, `Database connection error: ${error.message}`)),
     );
     await db.connect();
     // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock

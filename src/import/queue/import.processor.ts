@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bull';
 import { Repository } from 'typeorm';
+import { jobLog } from '../../logging/job-log';
 import { ImportEngine } from '../engine/import-engine';
 import { ImportJobStateService } from '../import-job-state.service';
 import { ServiceImportJob } from '../service-import-job.entity';
@@ -36,26 +37,38 @@ export class ImportProcessor {
     if (!lease) return 'not-runnable'; // cancelled, finished or deleted meanwhile
     const row = await this.jobs.findOneByOrFail({ id: importId });
     const started = Date.now();
-    this.logger.log(`Import ${row.code}: run ${lease.lease} starts at row ${lease.checkpoint + 1}`);
+    this.logger.log(
+      jobLog(row.code, `Run ${lease.lease} starts at row ${lease.checkpoint + 1}`, { run: lease.lease }),
+    );
 
     const outcome = await this.engine.run(row, lease);
     switch (outcome.kind) {
       case 'completed':
-        this.logger.log(`Import ${row.code}: completed in ${Date.now() - started} ms`);
+        this.logger.log(
+          jobLog(row.code, `Completed in ${Date.now() - started} ms`, { durationMs: Date.now() - started }),
+        );
         return 'completed';
       case 'failed':
         await this.state.fail(importId, outcome.reason, lease.lease);
-        this.logger.warn(`Import ${row.code}: failed: ${outcome.reason}`);
+        this.logger.warn(jobLog(row.code, `Failed: ${outcome.reason}`));
         return 'failed';
       case 'stopped':
-        this.logger.log(`Import ${row.code}: stopped (${outcome.why})`);
+        this.logger.log(jobLog(row.code, `Stopped (${outcome.why})`));
         return outcome.why;
       case 'abandoned':
         this.logger.log(
-          `Import ${row.code}: handed back to the queue (shutdown); it resumes from its last committed batch`,
+          jobLog(row.code, 'Run handed back to the queue (shutdown); it resumes from its last committed batch'),
         );
         throw new AbandonedForShutdownError();
     }
+  }
+
+  /** One delivery threw; Bull retries it after a backoff. */
+  async onAttemptFailed(job: Job<ImportJobPayload>, error: Error): Promise<void> {
+    const code = await this.codeOf(job.data.importId);
+    this.logger.warn(
+      jobLog(code, `Attempt ${job.attemptsMade} failed: ${error.message}`, { attempt: job.attemptsMade }),
+    );
   }
 
   /** Bull gave up (attempts exhausted): the import ends Failed with the last error, never stuck. */
@@ -64,7 +77,15 @@ export class ImportProcessor {
       `The import could not be completed after ${job.attemptsMade} attempts; last error: ${error.message}. ` +
       'Rows already imported stay; upload the file again to import the rest.';
     if (await this.state.fail(job.data.importId, reason)) {
-      this.logger.error(`Import ${job.data.importId}: ${reason}`);
+      this.logger.error(jobLog(await this.codeOf(job.data.importId), reason));
     }
+  }
+
+  /** The code users know the import by, for logs; the id when the row cannot be read. */
+  private async codeOf(importId: string): Promise<string> {
+    const row = await this.jobs
+      .findOne({ where: { id: importId }, select: { id: true, code: true } })
+      .catch(() => null);
+    return row?.code ?? importId;
   }
 }

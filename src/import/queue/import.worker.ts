@@ -39,8 +39,7 @@ export class ImportWorker
     this.queue.on('failed', (job: Job<ImportJobPayload>, error: Error) => {
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade >= attempts) void this.processor.onFinalFailure(job, error);
-      else
-        this.logger.warn(`Import ${job.data.importId}: attempt ${job.attemptsMade} failed: ${error.message}`);
+      else void this.processor.onAttemptFailed(job, error);
     });
     this.queue.on('error', (error) => this.logger.warn(`Queue error: ${error.message}`));
     this.heartbeat = setInterval(() => {

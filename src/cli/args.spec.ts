@@ -1,0 +1,49 @@
+import { parseCli, UsageError } from './args';
+
+describe('parseCli', () => {
+  it('reads an upload with its options, the URL normalised', () => {
+    expect(
+      parseCli(
+        ['upload', 'a.csv', '--url', 'http://h:3000/api/', '--api-key', 'k', '--dry-run', '--out', 'd'],
+        {},
+      ),
+    ).toMatchObject({
+      command: 'upload',
+      target: 'a.csv',
+      url: 'http://h:3000',
+      apiKey: 'k',
+      dryRun: true,
+      out: 'd',
+    });
+  });
+
+  it('falls back to SERVICE_IMPORT_URL and SERVICE_IMPORT_API_KEY, then to localhost', () => {
+    expect(
+      parseCli(['status', 'abc'], { SERVICE_IMPORT_URL: 'https://x.example', SERVICE_IMPORT_API_KEY: 's' }),
+    ).toMatchObject({ command: 'status', target: 'abc', url: 'https://x.example', apiKey: 's' });
+    expect(parseCli(['list', '--limit', '5'], {})).toMatchObject({
+      url: 'http://localhost:3000',
+      apiKey: undefined,
+      limit: 5,
+    });
+  });
+
+  it('shows the help without a command or with --help', () => {
+    expect(parseCli([], {}).command).toBe('help');
+    expect(parseCli(['upload', '-h'], {}).command).toBe('help');
+  });
+
+  it.each([
+    [['frobnicate']],
+    [['upload']],
+    [['upload', 'a.csv', 'b.csv']],
+    [['status']],
+    [['list', 'extra']],
+    [['status', 'x', '--dry-run']],
+    [['upload', 'a.csv', '--bogus']],
+    [['list', '--page', '0']],
+    [['list', '--url', 'ftp://x']],
+  ])('rejects %j', (argv) => {
+    expect(() => parseCli(argv, {})).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: service-import <command> [options]
+
+Commands:
+  upload <file.csv>   Upload a CSV, follow the import with a progress bar, print a summary and
+                      download the rows not imported as <name>-not-imported.csv next to the file.
+                      Exit code: 0 every row created, 2 some rows skipped or with errors,
+                      1 the import Failed or was Cancelled (or any error).
+  status <code>       Show an import.
+  cancel <code>       Cancel a Queued or InProgress import.
+  list                List imports, newest first.
+
+Options:
+  --url <url>         The service (default: $SERVICE_IMPORT_URL or http://localhost:3000)
+  --api-key <key>     API key, sent as "Authorization: Bearer <key>" (default: $SERVICE_IMPORT_API_KEY)
+  --dry-run           upload: check the whole file, write nothing ("created" means "would be created")
+  --out <dir>         upload: where to save the not-imported report (default: next to the file)
+  --status <status>   list: only Queued, InProgress, Completed, Failed or Cancelled imports
+  --page <n>          list: page number (default 1)
+  --limit <n>         list: imports per page (default 20, at most 100)
+  -h, --help          Show this help
+`;
+
+export type Command = 'upload' | 'status' | 'cancel' | 'list' | 'help';
+
+export interface CliOptions {
+  command: Command;
+  /** The file (upload) or the import code (status, cancel). */
+  target?: string;
+  url: string;
+  apiKey?: string;
+  dryRun: boolean;
+  out?: string;
+  status?: string;
+  page?: number;
+  limit?: number;
+}
+
+/** A mistake in the command line: the message, then the usage, exit code 1. */
+export class UsageError extends Error {}
+
+const COMMAND_OPTIONS: Record<Exclude<Command, 'help'>, string[]> = {
+  upload: ['dry-run', 'out'],
+  status: [],
+  cancel: [],
+  list: ['status', 'page', 'limit'],
+};
+const GLOBAL_OPTIONS = ['url', 'api-key', 'help'];
+
+export function parseCli(argv: string[], env: Record<string, string | undefined>): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        url: { type: 'string' },
+        'api-key': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        out: { type: 'string' },
+        status: { type: 'string' },
+        page: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === 'help' || command === undefined) {
+    return { command: 'help', url: '', dryRun: false };
+  }
+  if (!(command in COMMAND_OPTIONS)) throw new UsageError(`Unknown command "${command}".`);
+  const name = command as Exclude<Command, 'help'>;
+  for (const option of Object.keys(values)) {
+    if (!GLOBAL_OPTIONS.includes(option) && !COMMAND_OPTIONS[name].includes(option)) {
+      throw new UsageError(`The option --${option} does not apply to "${name}".`);
+    }
+  }
+  const wanted = name === 'list' ? 0 : 1;
+  if (rest.length !== wanted) {
+    const what = name === 'upload' ? 'a CSV file' : name === 'list' ? 'no argument' : 'an import code';
+    throw new UsageError(`"${name}" takes ${what}.`);
+  }
+  return {
+    command: name,
+    target: rest[0],
+    url: baseUrl(values.url ?? env.SERVICE_IMPORT_URL ?? 'http://localhost:3000'),
+    apiKey: (values['api-key'] ?? env.SERVICE_IMPORT_API_KEY)?.trim() || undefined,
+    dryRun: values['dry-run'] ?? false,
+    out: values.out,
+    status: values.status,
+    page: positiveInt('page', values.page),
+    limit: positiveInt('limit', values.limit),
+  };
+}
+
+/** "http://host:3000/", "http://host:3000/api" → "http://host:3000". */
+function baseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--url must be an http(s) URL such as http://localhost:3000 (got "${text}").`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--url must be an http(s) URL such as http://localhost:3000 (got "${text}").`);
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api$/, '');
+  return `${url.origin}${path}`;
+}
+
+function positiveInt(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(text))
+    throw new UsageError(`--${name} must be a whole number of at least 1.`);
+  return Number(text);
+}

@@ -1,0 +1,108 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ApiClient, Job } from './api-client';
+import type { CliOptions } from './args';
+import { followImport } from './follow';
+import { formatInt, table } from './format';
+import { progressDisplay } from './progress-display';
+import { jobDetails, reasonsTable, topReasons } from './summary';
+
+export interface Io {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+/** Exit codes of `upload`. */
+export const EXIT_ALL_CREATED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_SOME_NOT_IMPORTED = 2;
+
+export async function upload(client: ApiClient, options: CliOptions, io: Io): Promise<number> {
+  const file = resolve(options.target!);
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) throw new Error(`No such file: ${file}`);
+  const outDir = resolve(options.out ?? dirname(file));
+  const outInfo = await stat(outDir).catch(() => null);
+  if (!outInfo?.isDirectory()) throw new Error(`--out must be an existing folder: ${outDir}`);
+
+  const queued = await client.upload(file, options.dryRun);
+  io.err.write(
+    `Uploaded ${basename(file)} (${formatInt(info.size)} bytes): import ${queued.code}` +
+      `${queued.dryRun ? ' (dry run)' : ''}\n`,
+  );
+
+  const display = progressDisplay(io.err);
+  const interrupt = () => {
+    display.stop();
+    io.err.write(
+      `\nStopped following. The import goes on; see it with: service-import status ${queued.code}\n`,
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupt);
+  let job: Job;
+  try {
+    job = await followImport(client, queued.code, {
+      onUpdate: (j) => display.update(j),
+      onFallback: (why) => {
+        display.stop();
+        io.err.write(`Live events unavailable (${why}); polling every second.\n`);
+      },
+    });
+  } finally {
+    display.stop();
+    process.removeListener('SIGINT', interrupt);
+  }
+
+  io.out.write(`\nImport ${job.code}: ${job.status}${job.dryRun ? ' (dry run)' : ''}\n`);
+  io.out.write(jobDetails({ ...job, notImportedDownloadUrl: null }));
+  if (job.status !== 'Completed') return EXIT_FAILED;
+  if (job.skippedCount + job.errorCount === 0) return EXIT_ALL_CREATED;
+
+  io.out.write('\n' + reasonsTable(await topReasons(client, job)));
+  const report = join(outDir, `${basename(file, extname(file))}-not-imported.csv`);
+  await client.downloadReport(job.code, report);
+  io.out.write(`\nRows not imported: ${report}\n`);
+  return EXIT_SOME_NOT_IMPORTED;
+}
+
+export async function status(client: ApiClient, options: CliOptions, io: Io): Promise<number> {
+  const job = await client.get(options.target!);
+  io.out.write(`Import ${job.code}\n${jobDetails(job)}`);
+  return 0;
+}
+
+export async function cancel(client: ApiClient, options: CliOptions, io: Io): Promise<number> {
+  const job = await client.cancel(options.target!);
+  io.out.write(`Import ${job.code}: ${job.status}\n${jobDetails(job)}`);
+  return 0;
+}
+
+export async function list(client: ApiClient, options: CliOptions, io: Io): Promise<number> {
+  const page = await client.list({ status: options.status, page: options.page, limit: options.limit });
+  if (page.items.length === 0) {
+    io.out.write(
+      page.total === 0 ? 'No imports.\n' : `No imports on page ${page.page} (${page.total} in all).\n`,
+    );
+    return 0;
+  }
+  io.out.write(
+    table(
+      ['Code', 'Status', 'File', 'Rows', 'Created', 'Skipped', 'Errors', 'Created at'],
+      page.items.map((j) => [
+        j.code,
+        j.dryRun ? `${j.status} (dry run)` : j.status,
+        j.fileName,
+        `${formatInt(j.processedItems)}/${j.totalItems === null ? '?' : formatInt(j.totalItems)}`,
+        formatInt(j.createdCount),
+        formatInt(j.skippedCount),
+        formatInt(j.errorCount),
+        j.createdDate,
+      ]),
+      [3, 4, 5, 6],
+    ),
+  );
+  const first = (page.page - 1) * page.limit + 1;
+  io.out.write(`${first}-${first + page.items.length - 1} of ${page.total}\n`);
+  return 0;
+}

@@ -1,0 +1,82 @@
+import type { ApiClient, Job } from './api-client';
+import { formatDuration, formatInt, keyValues, table } from './format';
+
+const SKIP_REASONS = ['CLIENT_NOT_FOUND', 'CLIENT_INACTIVE', 'SERVICE_NOT_FOUND', 'ALREADY_ASSIGNED'];
+const ERROR_REASONS = [
+  'MISSING_CLIENT_CODE',
+  'MISSING_SERVICE_CODE',
+  'INVALID_QUANTITY',
+  'INVALID_UNIT_PRICE',
+  'INVALID_DATE',
+  'INVALID_DATE_RANGE',
+  'NOTES_TOO_LONG',
+  'MALFORMED_ROW',
+];
+
+export interface ReasonCount {
+  reason: string;
+  outcome: 'Skipped' | 'Error';
+  rows: number;
+}
+
+/** The most frequent reasons rows were not imported, counted by the rows endpoint (one request each). */
+export async function topReasons(client: ApiClient, job: Job, max = 5): Promise<ReasonCount[]> {
+  const wanted: [string, 'Skipped' | 'Error'][] = [
+    ...(job.skippedCount > 0 ? SKIP_REASONS.map((r) => [r, 'Skipped'] as [string, 'Skipped']) : []),
+    ...(job.errorCount > 0 ? ERROR_REASONS.map((r) => [r, 'Error'] as [string, 'Error']) : []),
+  ];
+  const counts = await Promise.all(
+    wanted.map(async ([reason, outcome]) => ({
+      reason,
+      outcome,
+      rows: (await client.rows(job.code, { reason, limit: 1 })).total,
+    })),
+  );
+  return counts
+    .filter((c) => c.rows > 0)
+    .sort((a, b) => b.rows - a.rows)
+    .slice(0, max);
+}
+
+/** The job as label/value lines (status and upload summaries). */
+export function jobDetails(job: Job): string {
+  const pairs: [string, string][] = [
+    ['Status', job.phase ? `${job.status} (${job.phase})` : job.status],
+    ['File', job.fileName],
+  ];
+  if (job.dryRun) pairs.push(['Dry run', 'yes: nothing was written; "Created" means "would be created"']);
+  const total = job.totalItems === null ? '?' : formatInt(job.totalItems);
+  const pct = job.progressPercent === null ? '' : ` (${job.progressPercent.toFixed(1)}%)`;
+  pairs.push(
+    ['Rows', `${formatInt(job.processedItems)}/${total}${pct}`],
+    ['Created', formatInt(job.createdCount)],
+    ['Skipped', formatInt(job.skippedCount)],
+    ['Errors', formatInt(job.errorCount)],
+  );
+  const seconds = durationSeconds(job);
+  if (seconds !== null) {
+    const rate = seconds > 0 ? `, ${formatInt(job.processedItems / seconds)} rows/s` : '';
+    pairs.push(['Duration', `${formatDuration(seconds)}${rate}`]);
+  }
+  if (job.estimatedSecondsRemaining !== null && job.status === 'InProgress') {
+    pairs.push(['ETA', formatDuration(job.estimatedSecondsRemaining)]);
+  }
+  pairs.push(['Created at', job.createdDate]);
+  if (job.failureReason) pairs.push(['Failure', job.failureReason]);
+  if (job.notImportedDownloadUrl) pairs.push(['Report link', job.notImportedDownloadUrl]);
+  return keyValues(pairs);
+}
+
+export function reasonsTable(reasons: ReasonCount[]): string {
+  return table(
+    ['Top reasons', 'Outcome', 'Rows'],
+    reasons.map((r) => [r.reason, r.outcome, formatInt(r.rows)]),
+    [2],
+  );
+}
+
+function durationSeconds(job: Job): number | null {
+  if (!job.startedDate) return null;
+  const end = job.completedDate ? Date.parse(job.completedDate) : Date.now();
+  return Math.max(0, (end - Date.parse(job.startedDate)) / 1000);
+}

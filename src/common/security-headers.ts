@@ -1,0 +1,36 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/**
+ * Security headers on every response (helmet: nosniff, frame and referrer policies, HSTS, ...).
+ *
+ * The JSON API gets the strictest Content-Security-Policy (it never serves a page). Swagger UI at
+ * /docs gets helmet's default policy, which its page already fits: its scripts are same-origin files
+ * and its inline <style> blocks are allowed by helmet's `style-src 'unsafe-inline'`. Only
+ * `upgrade-insecure-requests` is dropped there, as it would make a browser fetch the UI's own
+ * assets over https from a service reached over plain http.
+ */
+export function securityHeaders(docsPath = '/docs'): RequestHandler {
+  const api = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] },
+    },
+  });
+  const docs = helmet({
+    contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const isDocsPage = req.path === docsPath || req.path.startsWith(`${docsPath}/`);
+    (isDocsPage ? docs : api)(req, res, next);
+  };
+}
+
+/**
+ * API answers (job states, lists, signed links) must never be reused from a cache. Handlers that
+ * need another policy set their own header, which replaces this one.
+ */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+}

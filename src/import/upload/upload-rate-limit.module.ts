@@ -1,0 +1,70 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Logger, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import { AppConfig } from '../../config/app-config';
+import type { AuthenticatedRequest } from '../../auth/principal';
+
+/**
+ * The throttler behind the upload rate limit: UPLOAD_RATE_LIMIT uploads per
+ * UPLOAD_RATE_WINDOW_SECONDS per principal, counted in Redis so that every API process shares one
+ * count. Only handlers that use ThrottlerGuard are limited (POST /api/service-imports).
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const { uploadRateLimit: limit, uploadRateWindowSeconds: window } = config.auth;
+        return {
+          throttlers: [{ limit, ttl: window * 1000 }],
+          storage: new FailOpenRedisThrottlerStorage(config.redisUrl, `${config.queuePrefix}:throttle:`),
+          getTracker: uploadTracker,
+          errorMessage: (_context, detail) =>
+            `Too many uploads: at most ${limit} every ${window} seconds per API key. ` +
+            `Retry after ${detail.timeToBlockExpire} seconds.`,
+        };
+      },
+    }),
+  ],
+})
+export class UploadRateLimitModule {}
+
+/** Counted per API key; anonymous callers (no API_KEYS) are counted per IP address. */
+export function uploadTracker(req: Record<string, any>): string {
+  const { principal, ip } = req as AuthenticatedRequest;
+  return principal ? `key:${principal}` : `ip:${ip ?? 'unknown'}`;
+}
+
+/**
+ * Counts in Redis under QUEUE_PREFIX. When Redis does not answer, the request is let through
+ * (with a warning) rather than refused: the limit protects capacity, and an upload that cannot be
+ * queued gets its own 503 anyway.
+ */
+class FailOpenRedisThrottlerStorage extends ThrottlerStorageRedisService {
+  private readonly logger = new Logger('UploadRateLimit');
+
+  constructor(redisUrl: string, keyPrefix: string) {
+    super(redisUrl, {
+      keyPrefix,
+      connectionName: 'service-import:upload-rate-limit',
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+    });
+  }
+
+  override async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    try {
+      return await super.increment(key, ttl, limit, blockDuration, throttlerName);
+    } catch (error) {
+      this.logger.warn(`Upload rate limit not checked, Redis did not answer: ${(error as Error).message}`);
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import request from 'supertest';
+import { bigImportFile } from './support/big-file';
+import { openEvents, ReceivedEvent } from './support/events';
+import { seedCatalog, upload, uploadAndWait } from './support/imports';
+import { createTestApp, TestApp } from './support/test-app';
+import { WorkerProcess } from './support/worker-process';
+
+const ROWS = 5000;
+
+/** The checks every complete stream of an import must pass. */
+function expectWellFormed(events: ReceivedEvent[]): void {
+  const names = events.map((e) => e.event);
+  expect(names[names.length - 1]).toBe('end');
+  expect(names.slice(0, -1).every((n) => n === 'progress')).toBe(true);
+  const processed = events.map((e) => e.job.processedItems);
+  expect(processed).toEqual([...processed].sort((a, b) => a - b));
+  for (const { job } of events) {
+    expect(job.processedItems).toBe(job.createdCount + job.skippedCount + job.errorCount);
+  }
+  const end = events[events.length - 1].job;
+  expect(end).toMatchObject({ status: 'Completed', processedItems: ROWS, totalItems: ROWS });
+  expect(end).toMatchObject({ progressPercent: 100, estimatedSecondsRemaining: 0, phase: null });
+}
+
+/**
+ * More progress events with distinct counters than the stream's 5 s safety re-check alone could
+ * produce: the notifications really arrive (through Redis when the worker is another process).
+ */
+function expectLiveProgress(events: ReceivedEvent[]): void {
+  const running = events.filter((e) => e.event === 'progress' && e.job.status === 'InProgress');
+  const distinct = new Set(running.map((e) => e.job.processedItems));
+  expect(distinct.size).toBeGreaterThanOrEqual(3);
+  const span = events[events.length - 1].at - running[0].at;
+  expect(distinct.size).toBeGreaterThan(Math.floor(span / 5000) + 2);
+  const percents = running.map((e) => e.job.progressPercent as number | null).filter((p) => p !== null);
+  expect(percents.length).toBeGreaterThan(0);
+  expect(percents.every((p) => p >= 0 && p < 100)).toBe(true);
+}
+
+describe('import events stream (e2e)', () => {
+  const file = bigImportFile(ROWS);
+
+  describe('worker in the same process', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ IMPORT_BATCH_SIZE: '100' });
+      await seedCatalog(t.dataSource, file.clients, file.services);
+    });
+    afterAll(() => t.close());
+
+    it('sends progress after batches, then the end event, then closes', async () => {
+      const res = await upload(t.app, file.csv, 'big.csv').expect(202);
+      const stream = await openEvents(t.baseUrl, res.body.code);
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toMatch(/^text\/event-stream/);
+      const events = await stream.done; // resolves only when the server closes the stream
+      expect(events[0].event).toBe('progress');
+      expectWellFormed(events);
+      expectLiveProgress(events);
+    });
+
+    it('gives a job that already ended just the end event', async () => {
+      const job = await uploadAndWait(t.app, 'clientCode,serviceCode\nK1,NOPE\n', 'done.csv');
+      expect(job.status).toBe('Completed');
+      const stream = await openEvents(t.baseUrl, job.code);
+      const events = await stream.done;
+      expect(events.map((e) => e.event)).toEqual(['end']);
+      expect(events[0].job).toMatchObject({ code: job.code, status: 'Completed', skippedCount: 1 });
+      expect(events[0].job.notImportedDownloadUrl).toEqual(expect.any(String));
+    });
+
+    it('answers 404 as JSON for an unknown code', async () => {
+      const stream = await openEvents(t.baseUrl, 'no-such-code');
+      expect(stream.status).toBe(404);
+      expect(stream.contentType).toMatch(/^application\/json/);
+      const res = await request(t.app.getHttpServer()).get('/api/service-imports/no-such-code/events');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404, message: 'No import with code "no-such-code".' });
+    });
+  });
+
+  describe('API process and a worker process', () => {
+    let t: TestApp;
+    let worker: WorkerProcess | null = null;
+    beforeAll(async () => {
+      t = await createTestApp({ APP_ROLE: 'api', IMPORT_BATCH_SIZE: '100' });
+      await seedCatalog(t.dataSource, file.clients, file.services);
+    });
+    afterAll(async () => {
+      await worker?.stop();
+      await t.close();
+    });
+
+    it('ends the stream of a Queued import cancelled through the API', async () => {
+      const res = await upload(t.app, file.csv, 'cancel-me.csv').expect(202);
+      const stream = await openEvents(t.baseUrl, res.body.code);
+      await waitFor(() => stream.events.length > 0);
+      expect(stream.events[0].job).toMatchObject({ status: 'Queued', progressPercent: null });
+      await request(t.app.getHttpServer()).post(`/api/service-imports/${res.body.code}/cancel`).expect(200);
+      const events = await stream.done;
+      expect(events.map((e) => e.event)).toEqual(['progress', 'end']);
+      expect(events[1].job).toMatchObject({ status: 'Cancelled', estimatedSecondsRemaining: 0 });
+      expect(events[1].at).toBeLessThan(4000); // notified, not found by the 5 s re-check
+    });
+
+    it('streams the progress of an import run by another process (Redis notifications)', async () => {
+      const res = await upload(t.app, file.csv, 'big.csv').expect(202);
+      const stream = await openEvents(t.baseUrl, res.body.code);
+      await waitFor(() => stream.events.length > 0);
+      expect(stream.events[0].job.status).toBe('Queued'); // no worker yet: nothing runs in the API process
+      worker = await WorkerProcess.start(t.config);
+      const events = await stream.done;
+      expectWellFormed(events);
+      expectLiveProgress(events);
+    });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
