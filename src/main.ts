@@ -6,6 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
+import { bootstrapLogging } from './logging/logging.module';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -21,17 +22,19 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
 
   if (config.role === 'worker') {
-    const context = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
-      bufferLogs: true,
-    });
+    const context = await NestFactory.createApplicationContext(
+      AppModule.forRoot(config),
+      bootstrapLogging(config.log),
+    );
     context.useLogger(context.get(PinoLogger));
     context.enableShutdownHooks();
     logger.log('Worker started (APP_ROLE=worker): processing imports, no HTTP server');
     return;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    bootstrapLogging(config.log),
+  );
   app.useLogger(app.get(PinoLogger));
   setupApp(app);
   await app.listen(config.port);

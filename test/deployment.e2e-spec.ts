@@ -59,12 +59,15 @@ function configSourceNames(): string[] {
 /** The variables loadConfig really looks up, recorded by handing it an environment that watches. */
 function variablesLoadConfigReads(): string[] {
   const read = new Set<string>();
-  const env = new Proxy({} as Record<string, string | undefined>, {
-    get(_target, key) {
-      if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key)) read.add(key);
-      return undefined;
+  const env: Record<string, string | undefined> = new Proxy(
+    {},
+    {
+      get(_target, key) {
+        if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key)) read.add(key);
+        return undefined;
+      },
     },
-  });
+  );
   loadConfig(env);
   return [...read];
 }

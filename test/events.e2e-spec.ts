@@ -32,9 +32,14 @@ function expectLiveProgress(events: ReceivedEvent[]): void {
   expect(distinct.size).toBeGreaterThanOrEqual(3);
   const span = events[events.length - 1].at - running[0].at;
   expect(distinct.size).toBeGreaterThan(Math.floor(span / 5000) + 2);
-  const percents = running.map((e) => e.job.progressPercent as number | null).filter((p) => p !== null);
-  expect(percents.length).toBeGreaterThan(0);
-  expect(percents.every((p) => p >= 0 && p < 100)).toBe(true);
+  // Rounded down: 100 only once every row is processed (then the report is being written).
+  for (const { job } of running.filter((e) => e.job.totalItems !== null)) {
+    const percent = job.progressPercent as number;
+    const done = job.processedItems === job.totalItems;
+    expect({ percent, done }).toEqual({ percent: done ? 100 : expect.any(Number), done });
+    if (!done) expect(percent).toBeLessThan(100);
+    expect(percent).toBeGreaterThanOrEqual(0);
+  }
 }
 
 describe('import events stream (e2e)', () => {

@@ -4,7 +4,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokenRun } from './broken-run';
@@ -53,48 +53,42 @@ export interface ServiceSettings {
 }
 
 export class ServiceProcess {
-  private readonly tail: string[] = [];
   private exited: { code: number | null; signal: string | null } | null = null;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly logFile: string | null,
+  ) {
     child.on('exit', (code, signal) => (this.exited = { code, signal }));
   }
 
+  /**
+   * The service writes its log straight into a file (or the terminal with --verbose), never into a
+   * pipe this process must drain: a busy benchmark process would otherwise block the service's
+   * synchronous log writes and slow down the very thing it measures.
+   */
   static start(settings: ServiceSettings): ServiceProcess {
+    const out = settings.verbose ? 'inherit' : openSync(settings.logFile, 'a');
     const child = spawn(process.execPath, [...settings.nodeArgs, MAIN_JS], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...settings.env, PORT: String(settings.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', out, out],
     });
-    const service = new ServiceProcess(child);
-    const log = createWriteStream(settings.logFile);
-    for (const stream of [child.stdout!, child.stderr!]) {
-      stream.on('data', (chunk: Buffer) => {
-        log.write(chunk);
-        if (settings.verbose) process.stderr.write(chunk);
-        service.keepTail(chunk.toString('utf8'));
-      });
-    }
-    child.on('exit', () => log.end());
-    return service;
+    if (typeof out === 'number') closeSync(out); // the child has its own copy
+    return new ServiceProcess(child, settings.verbose ? null : settings.logFile);
   }
 
   get pid(): number {
     return this.child.pid!;
   }
 
-  get hasExited(): boolean {
-    return this.exited !== null;
-  }
-
-  /** The last lines the service printed, to explain a broken run. */
-  lastLines(): string {
-    return this.tail.join('\n');
-  }
-
-  private keepTail(text: string): void {
-    this.tail.push(...text.split('\n').filter((line) => line.trim() !== ''));
-    if (this.tail.length > 40) this.tail.splice(0, this.tail.length - 40);
+  /** The last lines of the service's log, to explain a broken run. */
+  lastLines(count = 40): string {
+    if (!this.logFile || !existsSync(this.logFile)) return '(see the output above)';
+    const lines = readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    return lines.slice(-count).join('\n');
   }
 
   /** Resolves once GET /health answers 200; fails if the process exits or `timeoutMs` passes. */

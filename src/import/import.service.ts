@@ -80,6 +80,8 @@ export class ImportService {
     });
     const job = admitted.job;
     if (admitted.replayed) return this.toDto(job);
+    // The answer shows the job as queued: read before queueing, since a worker may start it at once.
+    const queued = await this.jobs.findOneByOrFail({ id: job.id });
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {
@@ -91,7 +93,7 @@ export class ImportService {
       );
     }
     this.logger.log(jobLog(job.code, `Queued: ${job.fileName}`, { rows: job.rowCount, dryRun: job.dryRun }));
-    return this.toDto(await this.jobs.findOneByOrFail({ id: job.id }));
+    return this.toDto(queued);
   }
 
   async get(code: string, principal: Principal): Promise<ServiceImportJobDto> {

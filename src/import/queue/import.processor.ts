@@ -57,7 +57,10 @@ export class ImportProcessor {
         return outcome.why;
       case 'abandoned':
         this.logger.log(
-          jobLog(row.code, 'Run handed back to the queue (shutdown); it resumes from its last committed batch'),
+          jobLog(
+            row.code,
+            'Run handed back to the queue (shutdown); it resumes from its last committed batch',
+          ),
         );
         throw new AbandonedForShutdownError();
     }
