@@ -88,8 +88,9 @@ export async function pollUntilDone(
   let lastChange = performance.now();
   for (let tick = 1; ; tick++) {
     const res = await fetch(url, { headers: api.headers, signal: AbortSignal.timeout(30_000) });
-    if (res.status !== 200)
+    if (res.status !== 200) {
       throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    }
     const job = (await res.json()) as ImportJob;
     const now = performance.now();
     const sample = {
@@ -134,11 +135,14 @@ export interface ProgressGaps {
 export function progressGaps(samples: Sample[], endSeconds: number): ProgressGaps {
   const marks: { t: number; sample: Sample | null }[] = [{ t: 0, sample: null }];
   for (let i = 1; i < samples.length; i++) {
-    if (samples[i].processed !== samples[i - 1].processed)
+    if (samples[i].processed !== samples[i - 1].processed) {
       marks.push({ t: samples[i].t, sample: samples[i] });
+    }
   }
-  if (samples.length > 0 && samples[0].processed > 0)
+  // The first poll may already see rows: that is an advance too.
+  if (samples.length > 0 && samples[0].processed > 0) {
     marks.splice(1, 0, { t: samples[0].t, sample: samples[0] });
+  }
   marks.push({ t: endSeconds, sample: null });
 
   let maxGap = 0;
