@@ -38,6 +38,11 @@ describe('crash-safe imports (e2e, worker processes)', () => {
   afterEach(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     workers = [];
+    // A failed test must not leave a running import behind to disturb the next one.
+    await t.dataSource.query(
+      `UPDATE service_import_jobs SET status = 'Cancelled' WHERE status IN ('Queued', 'InProgress')`,
+    );
+    await t.dataSource.query(`DELETE FROM client_billable_services`);
   });
   afterAll(() => t.close());
 
@@ -56,9 +61,11 @@ describe('crash-safe imports (e2e, worker processes)', () => {
   }
 
   async function waitForProgress(code: string, atLeast: number): Promise<void> {
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const p = await progress(code);
       if (p.processed >= atLeast || (p.status !== 'InProgress' && p.status !== 'Queued')) return;
+      if (Date.now() > deadline) throw new Error(`import ${code} stuck at ${p.processed} rows (${p.status})`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -130,7 +137,9 @@ describe('crash-safe imports (e2e, worker processes)', () => {
       ]);
       await startWorker();
       // Wait until the second worker owns the job and has moved it on, then wake the first one.
+      const deadline = Date.now() + 60_000;
       for (;;) {
+        if (Date.now() > deadline) throw new Error('the second worker never took the job over');
         const [row] = await t.dataSource.query(
           `SELECT lease, processed_items AS p, status FROM service_import_jobs WHERE code = $1`,
           [code],

@@ -61,9 +61,13 @@ export class ImportEngine {
     );
     await db.connect();
     // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock
-    // forever: once it has been idle in a transaction as long as its queue lock lasts, another worker
-    // may own the job, so PostgreSQL ends the session and the frozen worker can no longer write.
-    await db.query(`SET idle_in_transaction_session_timeout = ${this.config.queueLockDurationMs}`);
+    // forever: once it has been silent as long as its queue lock lasts, another worker may own the
+    // job. PostgreSQL then ends its statement (a COPY left waiting for data counts as a running
+    // statement) and its session, and the frozen worker can no longer write.
+    const silence = this.config.queueLockDurationMs;
+    await db.query(
+      `SET statement_timeout = ${silence}; SET idle_in_transaction_session_timeout = ${silence}`,
+    );
     try {
       const outcome = await this.importRows(db, job, lease);
       if (outcome) return outcome;
