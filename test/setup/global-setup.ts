@@ -34,6 +34,8 @@ function newestMtime(dir: string): number {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // chromium (Swagger UI browser test) and docker-compose (compose file test), from Debian, when missing.
+  execFileSync('bash', [join(root, 'scripts', 'ensure-test-tools.sh')], { stdio: 'inherit' });
   buildIfStale();
   if (process.env.TEST_S3_ENDPOINT) return;
   execFileSync('bash', [script, 'install'], { stdio: 'inherit' });
