@@ -36,7 +36,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep               keep the throwaway database
   --port P             port for the service (default: a free one)
   --pollers N          concurrent GET pollers during the import (default 20; 0 disables)
-  --poll-rate R        requests/s per poller connection (default 0 = as fast as the service answers)
+  --poll-rate R        requests/s per poller (default 4: a UI refreshing every 250 ms; 0 = closed loop, as fast as answered)
   --batch-size N       IMPORT_BATCH_SIZE for the service (default: the service's own)
   --pg URL             PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
   --redis URL          Redis (default redis://127.0.0.1:6379)
@@ -70,7 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     keep: raw.has('keep'),
     port: int(raw, 'port', 0, 0, 65535),
     pollers: int(raw, 'pollers', 20, 0, 1000),
-    pollRate: int(raw, 'poll-rate', 0, 0),
+    pollRate: int(raw, 'poll-rate', 4, 0),
     pg: last(raw, 'pg') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redis: last(raw, 'redis') ?? 'redis://127.0.0.1:6379',
     batchSize: raw.has('batch-size') ? int(raw, 'batch-size', 0, 1, 50_000) : undefined,

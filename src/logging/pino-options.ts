@@ -27,7 +27,13 @@ export function pinoHttpOptions(log: LogConfig): Options {
     autoLogging: {
       ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // Successful reads are polls (clients poll an import every second or so): logging each at info
+    // costs more than answering it, so they go to debug. Writes, client errors and failures stay visible.
+    customLogLevel: (req, res, error) => {
+      if (error || res.statusCode >= 500) return 'error';
+      if (res.statusCode < 400 && (req.method === 'GET' || req.method === 'HEAD')) return 'debug';
+      return 'info';
+    },
     customProps: (req: IncomingMessage, _res: ServerResponse) => {
       const code = importCodeOf(req.url ?? '');
       return code ? { importCode: code } : {};

@@ -21,6 +21,8 @@ import { PermanentImportError, RunOutcome } from './run-outcome';
  * batch → one transaction per batch. While batch N is in the database, batch N+1 is parsed and
  * validated, so Node's work overlaps PostgreSQL's. Only two batches are ever in memory.
  */
+const FIRST_BATCH_ROWS = 500;
+
 @Injectable()
 export class ImportEngine {
   private readonly logger = new Logger(ImportEngine.name);
@@ -99,7 +101,8 @@ export class ImportEngine {
     const { columns } = mapColumns(job.header);
     const headerLength = job.header.length;
     const decimalComma = job.delimiter === ';';
-    const batchSize = this.config.import.batchSize;
+    // The first batch of a run is small so that progress shows within a moment of the start.
+    let batchSize = Math.min(this.config.import.batchSize, FIRST_BATCH_ROWS);
     const source = await this.storage.get(job.uploadKey);
     const rows = readDataRows(source, {
       encoding: job.encoding as never,
@@ -164,6 +167,7 @@ export class ImportEngine {
           if (this.shuttingDown) return { kind: 'abandoned' };
           launch(batch);
           batch = newBatch();
+          batchSize = this.config.import.batchSize;
         }
       }
       const stop = await settle();
