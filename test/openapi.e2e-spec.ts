@@ -5,7 +5,8 @@ import { createTestApp, TestApp } from './support/test-app';
 
 /** The twelve properties of the published contract, read from the seed document itself. */
 function seedProperties(): Map<string, string> {
-  const seedPath = join(__dirname, '..', '..', 'shared', 'seeds', 'ServiceImportJobDto.txt');
+  // A copy of the published contract (shared/seeds/ServiceImportJobDto.txt), kept with the tests.
+  const seedPath = join(__dirname, 'fixtures', 'contract', 'ServiceImportJobDto.txt');
   const text = readFileSync(seedPath, 'utf8');
   const names = [
     'code',

@@ -75,7 +75,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     redis: last(raw, 'redis') ?? 'redis://127.0.0.1:6379',
     batchSize: raw.has('batch-size') ? int(raw, 'batch-size', 0, 1, 50_000) : undefined,
     build,
-    childNodeArgs: (last(raw, 'child-node-args') ?? '').split(/\s+/).filter(Boolean),
+    childNodeArgs: [
+      ...productionNodeFlags(),
+      ...(last(raw, 'child-node-args') ?? '').split(/\s+/).filter(Boolean),
+    ],
     childEnv: childEnv(raw.get('child-env') ?? []),
     seed: int(raw, 'seed', 42, 0, 2 ** 32 - 1),
     verbose: raw.has('verbose'),
@@ -147,4 +150,12 @@ function int(flags: Map<string, string[]>, name: string, fallback: number, min: 
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
   }
   return Number(digits);
+}
+
+/** The Node flags of `npm run start:prod` (e.g. the heap cap), so the service runs as in production. */
+function productionNodeFlags(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('../../package.json') as { scripts: Record<string, string> };
+  const words = (pkg.scripts['start:prod'] ?? '').split(/\s+/);
+  return words.filter((w) => w.startsWith('--'));
 }
