@@ -22,6 +22,7 @@ import { PermanentImportError, RunOutcome } from './run-outcome';
  * validated, so Node's work overlaps PostgreSQL's. Only two batches are ever in memory.
  */
 const FIRST_BATCH_ROWS = 500;
+const YIELD_EVERY_ROWS = 256;
 
 @Injectable()
 export class ImportEngine {
@@ -137,6 +138,9 @@ export class ImportEngine {
 
     try {
       for await (const row of rows) {
+        // Rows already parsed arrive through microtasks only, which would keep HTTP requests of this
+        // process waiting; let the event loop breathe every few hundred rows.
+        if (row.rowNumber % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
         if (row.rowNumber <= lease.checkpoint) continue; // committed by an earlier run
         const verdict = validateRow(row.fields, columns, headerLength, decimalComma);
         batch.size++;
