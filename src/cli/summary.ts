@@ -1,17 +1,6 @@
 import type { ApiClient, Job } from './api-client';
+import { ERROR_REASONS, SKIP_REASONS } from '../import/csv/row-rules';
 import { formatDuration, formatInt, keyValues, table } from './format';
-
-const SKIP_REASONS = ['CLIENT_NOT_FOUND', 'CLIENT_INACTIVE', 'SERVICE_NOT_FOUND', 'ALREADY_ASSIGNED'];
-const ERROR_REASONS = [
-  'MISSING_CLIENT_CODE',
-  'MISSING_SERVICE_CODE',
-  'INVALID_QUANTITY',
-  'INVALID_UNIT_PRICE',
-  'INVALID_DATE',
-  'INVALID_DATE_RANGE',
-  'NOTES_TOO_LONG',
-  'MALFORMED_ROW',
-];
 
 export interface ReasonCount {
   reason: string;

@@ -302,7 +302,15 @@ describe('validateRow', () => {
 
 describe('skip reasons', () => {
   it('has a sentence for each, naming the codes', () => {
-    expect(SKIP_REASONS).toEqual(['CLIENT_NOT_FOUND', 'SERVICE_NOT_FOUND', 'ALREADY_ASSIGNED']);
+    expect(SKIP_REASONS).toEqual([
+      'CLIENT_NOT_FOUND',
+      'CLIENT_INACTIVE',
+      'SERVICE_NOT_FOUND',
+      'ALREADY_ASSIGNED',
+    ]);
+    expect(skipMessage('CLIENT_INACTIVE', 'X', 'Y')).toBe(
+      'Client "X" is inactive; services are not assigned to inactive clients.',
+    );
     expect(skipMessage('CLIENT_NOT_FOUND', 'X', 'Y')).toBe('No client with code "X".');
     expect(skipMessage('SERVICE_NOT_FOUND', 'X', 'Y')).toBe('No billable service with code "Y".');
     expect(SKIP_MESSAGES.ALREADY_ASSIGNED('X', 'Y')).toBe('Client "X" already has service "Y".');

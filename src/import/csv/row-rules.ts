@@ -27,10 +27,11 @@ export const ERROR_REASONS: readonly ErrorReason[] = [
   'NOTES_TOO_LONG',
 ];
 
-export type SkipReason = 'CLIENT_NOT_FOUND' | 'SERVICE_NOT_FOUND' | 'ALREADY_ASSIGNED';
+export type SkipReason = 'CLIENT_NOT_FOUND' | 'CLIENT_INACTIVE' | 'SERVICE_NOT_FOUND' | 'ALREADY_ASSIGNED';
 
 export const SKIP_REASONS: readonly SkipReason[] = [
   'CLIENT_NOT_FOUND',
+  'CLIENT_INACTIVE',
   'SERVICE_NOT_FOUND',
   'ALREADY_ASSIGNED',
 ];
@@ -39,6 +40,8 @@ export const SKIP_MESSAGES: Readonly<
   Record<SkipReason, (clientCode: string, serviceCode: string) => string>
 > = {
   CLIENT_NOT_FOUND: (clientCode) => `No client with code "${clientCode}".`,
+  CLIENT_INACTIVE: (clientCode) =>
+    `Client "${clientCode}" is inactive; services are not assigned to inactive clients.`,
   SERVICE_NOT_FOUND: (_clientCode, serviceCode) => `No billable service with code "${serviceCode}".`,
   ALREADY_ASSIGNED: (clientCode, serviceCode) =>
     `Client "${clientCode}" already has service "${serviceCode}".`,

@@ -79,10 +79,7 @@ export class BatchWriter {
           rowNumber: skip.rowNumber,
           outcome: 'Skipped',
           reason: skip.reason,
-          message:
-            skip.reason === 'CLIENT_INACTIVE'
-              ? `Client "${assignment?.clientCode}" is inactive; services are not assigned to inactive clients.`
-              : skipMessage(skip.reason, assignment?.clientCode ?? '', assignment?.serviceCode ?? ''),
+          message: skipMessage(skip.reason, assignment?.clientCode ?? '', assignment?.serviceCode ?? ''),
           values,
         });
       }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsOptional } from 'class-validator';
 import { QueryInt } from '../../../common/validation';
+import { ERROR_REASONS, ErrorReason, SKIP_REASONS, SkipReason } from '../../csv/row-rules';
 
 export enum ImportRowOutcome {
   Skipped = 'Skipped',
@@ -8,22 +9,9 @@ export enum ImportRowOutcome {
 }
 
 /** Every reason a row is not imported: the skips found in the database, then the value errors. */
-export const IMPORT_ROW_REASONS = [
-  'CLIENT_NOT_FOUND',
-  'CLIENT_INACTIVE',
-  'SERVICE_NOT_FOUND',
-  'ALREADY_ASSIGNED',
-  'MISSING_CLIENT_CODE',
-  'MISSING_SERVICE_CODE',
-  'INVALID_QUANTITY',
-  'INVALID_UNIT_PRICE',
-  'INVALID_DATE',
-  'INVALID_DATE_RANGE',
-  'NOTES_TOO_LONG',
-  'MALFORMED_ROW',
-] as const;
+export const IMPORT_ROW_REASONS: readonly ImportRowReason[] = [...SKIP_REASONS, ...ERROR_REASONS];
 
-export type ImportRowReason = (typeof IMPORT_ROW_REASONS)[number];
+export type ImportRowReason = SkipReason | ErrorReason;
 
 export const MAX_ROWS_PAGE_SIZE = 500;
 
