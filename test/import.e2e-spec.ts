@@ -201,6 +201,16 @@ describe('CSV import jobs (e2e)', () => {
     await request(t.app.getHttpServer()).get(`/api/service-imports/${job.code}/not-imported`).expect(404);
   });
 
+  it('skips rows of an inactive client with CLIENT_INACTIVE', async () => {
+    await seedCatalog(t.dataSource, ['SLEEPY'], []);
+    await t.dataSource.query(`UPDATE clients SET is_active = false WHERE code = 'SLEEPY'`);
+    const job = await uploadAndWait(t.app, 'clientCode,serviceCode\nsleepy,S1\n', 'inactive.csv');
+    expect(job).toMatchObject({ status: 'Completed', createdCount: 0, skippedCount: 1 });
+    const rows = parseReport((await fetchReport(job.notImportedDownloadUrl!)).text);
+    expect(rows[1].slice(-3, -1)).toEqual(['Skipped', 'CLIENT_INACTIVE']);
+    expect(rows[1][rows[1].length - 1]).toContain('inactive');
+  });
+
   it('redirects /not-imported to a fresh signed link', async () => {
     const job = await uploadAndWait(t.app, 'clientCode,serviceCode\nNOBODY,S1\n', 'one.csv');
     expect(job).toMatchObject({ status: 'Completed', skippedCount: 1 });
