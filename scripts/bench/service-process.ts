@@ -4,9 +4,10 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isBuildStale } from '../lib/source-freshness';
 import { BrokenRun } from './broken-run';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -31,17 +32,7 @@ export function ensureBuild(mode: 'auto' | 'always' | 'never', log: (line: strin
 }
 
 function buildIsStale(): boolean {
-  if (!existsSync(MAIN_JS)) return true;
-  return newestMtime(join(REPO_ROOT, 'src')) > statSync(MAIN_JS).mtimeMs;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
+  return isBuildStale(MAIN_JS, join(REPO_ROOT, 'src'));
 }
 
 export interface ServiceSettings {

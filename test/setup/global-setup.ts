@@ -2,8 +2,8 @@
 // Swift + s3api, from Debian) on loopback, unless TEST_S3_ENDPOINT already points at one. The TEST_S3_*
 // variables set here are inherited by the jest workers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isBuildStale } from '../../scripts/lib/source-freshness';
 
 const root = join(__dirname, '..', '..');
 const script = join(root, 'scripts', 's3-test-server.sh');
@@ -14,23 +14,12 @@ const script = join(root, 'scripts', 's3-test-server.sh');
  * time cannot delete it under the tests; rebuilt when any source file is newer.
  */
 function buildIfStale(): void {
-  const built = join(root, '.test-dist', 'main.js');
-  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
-  if (newestMtime(join(root, 'src')) > builtAt) {
+  if (isBuildStale(join(root, '.test-dist', 'main.js'), join(root, 'src'))) {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', '.test-dist'], {
       cwd: root,
       stdio: 'inherit',
     });
   }
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
 }
 
 export default async function globalSetup(): Promise<void> {
