@@ -3,19 +3,7 @@ import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-
-/** One row to assign, already validated. Codes are matched case-insensitively. */
-export interface AssignmentRow {
-  rowNumber: number;
-  clientCode: string;
-  serviceCode: string;
-  quantity: number | null;
-  /** "12.50"; null takes the catalog price. */
-  unitPrice: string | null;
-  startDate: string | null;
-  endDate: string | null;
-  notes: string | null;
-}
+import { AssignmentStage } from './assignment-stage';
 
 export type AssignmentSkipReason =
   'CLIENT_NOT_FOUND' | 'CLIENT_INACTIVE' | 'SERVICE_NOT_FOUND' | 'ALREADY_ASSIGNED';
@@ -94,58 +82,30 @@ const resolveSql = (target: 'real' | 'dry') => `
 const SQL = { real: resolveSql('real'), dry: resolveSql('dry') };
 
 /**
- * Assigns catalog services to clients a whole batch at a time: the rows are COPYed into a temporary
- * staging table and resolved and inserted by one INSERT ... SELECT ... ON CONFLICT DO NOTHING
+ * Assigns catalog services to clients a whole batch at a time: the rows, already in COPY text form
+ * (AssignmentStageBuilder, built where the file is parsed), are COPYed into a temporary staging table and resolved and inserted by one INSERT ... SELECT ... ON CONFLICT DO NOTHING
  * RETURNING. No query per row. Runs on the caller's connection, inside the caller's transaction.
  */
 @Injectable()
 export class AssignmentBulkService {
   async assign(
     db: ClientBase,
-    rows: AssignmentRow[],
+    stage: AssignmentStage,
     options: AssignOptions,
   ): Promise<AssignmentBatchResult> {
-    if (rows.length === 0) return { created: 0, skipped: [] };
+    if (stage.count === 0) return { created: 0, skipped: [] };
     await db.query(STAGE_DDL);
-    await pipeline(
-      Readable.from([stageCopyText(rows)]),
-      db.query(copyFrom('COPY assignment_stage FROM STDIN')),
-    );
+    await pipeline(Readable.from([stage.text]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
     // Without statistics the planner guesses the staging table's size and, for small batches, hashes
-    // every client; a few milliseconds of ANALYZE buys index lookups sized to the batch.
-    await db.query('ANALYZE assignment_stage');
+    // every client; ANALYZE of the two join columns buys index lookups sized to the batch.
+    await db.query('ANALYZE assignment_stage (cc, sc)');
     const result = await db.query<{ rn: number; reason: AssignmentSkipReason }>(
       options.dryRun ? SQL.dry : SQL.real,
       [options.importJobId],
     );
     return {
-      created: rows.length - result.rows.length,
+      created: stage.count - result.rows.length,
       skipped: result.rows.map((r) => ({ rowNumber: r.rn, reason: r.reason })),
     };
   }
-}
-
-/** COPY text format for the staging table; marks the first row of every (client, service) pair. */
-export function stageCopyText(rows: AssignmentRow[]): string {
-  const seen = new Set<string>();
-  let out = '';
-  for (const row of rows) {
-    const cc = row.clientCode.toLowerCase();
-    const sc = row.serviceCode.toLowerCase();
-    const pair = `${cc}\u0000${sc}`;
-    const first = !seen.has(pair);
-    if (first) seen.add(pair);
-    out +=
-      `${row.rowNumber}\t${first ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
-      `${row.quantity === null ? '\\N' : row.quantity}\t${row.unitPrice ?? '\\N'}\t` +
-      `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\n`;
-  }
-  return out;
-}
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-function copyValue(value: string): string {
-  return COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]) : value;
 }

@@ -7,6 +7,7 @@ import { StorageModule } from '../storage/storage.module';
 import { BatchWriter } from './engine/batch-writer';
 import { ImportAdmission } from './import-admission.service';
 import { ImportEngine } from './engine/import-engine';
+import { ParseWorkerPool } from './engine/parse/parse-worker-pool';
 import { ReportWriter } from './engine/report-writer';
 import { ImportEventsController } from './events/import-events.controller';
 import { ImportEventsPublisher } from './events/import-events.publisher';
@@ -65,6 +66,7 @@ export class ImportModule {
         ImportJobStateService,
         ImportQueueProducer,
         ImportEngine,
+        ParseWorkerPool,
         BatchWriter,
         ReportWriter,
         ImportEventsPublisher,

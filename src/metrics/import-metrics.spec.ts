@@ -10,7 +10,7 @@ describe('ImportMetrics', () => {
       outcome,
       reason,
       message: '',
-      values: [],
+      valuesJson: '[]',
     });
     metrics.batchCommitted(
       0.25,

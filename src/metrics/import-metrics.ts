@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { RejectedRow } from '../import/engine/batch-writer';
+import type { RejectedRow } from '../import/engine/parse/parsed-batch';
 
 export type FinalImportStatus = 'Completed' | 'Failed' | 'Cancelled';
 

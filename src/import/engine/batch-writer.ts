@@ -1,27 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { AssignmentBulkService, AssignmentRow } from '../../clients/assignment-bulk.service';
+import { AssignmentBulkService } from '../../clients/assignment-bulk.service';
 import { ImportMetrics } from '../../metrics/import-metrics';
 import { skipMessage } from '../csv/row-rules';
-
-/** A data row that will not be imported, with everything the report needs. */
-export interface RejectedRow {
-  rowNumber: number;
-  outcome: 'Skipped' | 'Error';
-  reason: string;
-  message: string;
-  values: string[];
-}
-
-/** One batch, validated and ready to commit. */
-export interface PreparedBatch {
-  /** Data rows this batch consumes (valid + invalid): the checkpoint advances by this much. */
-  size: number;
-  assignments: AssignmentRow[];
-  errors: RejectedRow[];
-  /** The uploaded fields of every valid row, to report the ones the database skips. */
-  valuesByRow: Map<number, string[]>;
-}
+import type { ParsedBatch, RejectedRow } from './parse/parsed-batch';
 
 export interface BatchCommit {
   created: number;
@@ -46,7 +28,7 @@ export class BatchWriter {
   async commit(
     db: ClientBase,
     job: { id: string; lease: number; checkpoint: number; dryRun: boolean },
-    batch: PreparedBatch,
+    batch: ParsedBatch,
   ): Promise<BatchResult> {
     const started = performance.now();
     await db.query('BEGIN');
@@ -65,22 +47,20 @@ export class BatchWriter {
         await db.query('ROLLBACK');
         return { ok: false, why: row?.status === 'Cancelled' ? 'cancelled' : 'lease-lost' };
       }
-      const result = await this.assignments.assign(db, batch.assignments, {
+      const result = await this.assignments.assign(db, batch.stage, {
         importJobId: job.id,
         dryRun: job.dryRun,
       });
       const rejected = batch.errors.slice();
-      const byRow =
-        result.skipped.length > 0 ? new Map(batch.assignments.map((a) => [a.rowNumber, a])) : null;
+      const { valid } = batch;
       for (const skip of result.skipped) {
-        const values = batch.valuesByRow.get(skip.rowNumber) ?? [];
-        const assignment = byRow!.get(skip.rowNumber);
+        const i = indexOfRow(valid.rowNumbers, skip.rowNumber);
         rejected.push({
           rowNumber: skip.rowNumber,
           outcome: 'Skipped',
           reason: skip.reason,
-          message: skipMessage(skip.reason, assignment?.clientCode ?? '', assignment?.serviceCode ?? ''),
-          values,
+          message: skipMessage(skip.reason, valid.clientCodes[i] ?? '', valid.serviceCodes[i] ?? ''),
+          valuesJson: valid.valuesJson[i] ?? '[]',
         });
       }
       if (rejected.length > 0) await insertRejected(db, job.id, rejected);
@@ -115,11 +95,25 @@ async function insertRejected(db: ClientBase, jobId: string, rows: RejectedRow[]
     outcomes[i] = r.outcome;
     reasons[i] = r.reason;
     messages[i] = r.message;
-    values[i] = JSON.stringify(r.values);
+    values[i] = r.valuesJson;
   }
   await db.query(
     `INSERT INTO service_import_rows (job_id, row_number, outcome, reason, message, "values")
      SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
     [jobId, numbers, outcomes, reasons, messages, values],
   );
+}
+
+/** Position of `rowNumber` in the ascending `rowNumbers`; -1 when absent. */
+function indexOfRow(rowNumbers: number[], rowNumber: number): number {
+  let lo = 0;
+  let hi = rowNumbers.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = rowNumbers[mid];
+    if (at === rowNumber) return mid;
+    if (at < rowNumber) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

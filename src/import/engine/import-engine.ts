@@ -4,25 +4,26 @@ import { AppConfig } from '../../config/app-config';
 import { StorageService } from '../../storage/storage.service';
 import { StorageObjectNotFoundError } from '../../storage/storage.types';
 import { jobLog } from '../../logging/job-log';
-import { AssignmentRow } from '../../clients/assignment-bulk.service';
-import { mapColumns } from '../csv/columns';
-import { CsvFormatError, readDataRows } from '../csv/row-reader';
-import { validateRow } from '../csv/row-rules';
+import type { CsvDelimiter } from '../csv/csv-scanner';
+import type { CsvEncoding } from '../csv/encoding';
+import { CsvFormatError } from '../csv/row-reader';
 import { ImportEventsPublisher } from '../events/import-events.publisher';
 import { ImportJobStateService, Lease } from '../import-job-state.service';
 import { ImportPhase } from '../import-status';
 import { ServiceImportJob } from '../service-import-job.entity';
-import { BatchResult, BatchWriter, PreparedBatch, RejectedRow } from './batch-writer';
+import { BatchResult, BatchWriter } from './batch-writer';
+import { ParseWorkerPool } from './parse/parse-worker-pool';
+import type { ParsedBatch } from './parse/parsed-batch';
 import { ReportWriter } from './report-writer';
 import { PermanentImportError, RunOutcome } from './run-outcome';
 
 /**
- * Runs one import from its checkpoint to the end: stream from storage → decode → parse → validate →
- * batch → one transaction per batch. While batch N is in the database, batch N+1 is parsed and
- * validated, so Node's work overlaps PostgreSQL's. Only two batches are ever in memory.
+ * Runs one import from its checkpoint to the end: stream from storage → (worker thread: decode →
+ * parse → validate → batch) → one transaction per batch. While batch N is in the database, the
+ * worker thread parses and validates the next ones, so Node's work overlaps PostgreSQL's and the
+ * main thread stays free for HTTP. Only a few batches are ever in memory.
  */
 const FIRST_BATCH_ROWS = 500;
-const YIELD_EVERY_ROWS = 256;
 
 @Injectable()
 export class ImportEngine {
@@ -36,6 +37,7 @@ export class ImportEngine {
     private readonly batches: BatchWriter,
     private readonly reports: ReportWriter,
     private readonly events: ImportEventsPublisher,
+    private readonly parser: ParseWorkerPool,
   ) {}
 
   /** Called on SIGTERM: running imports stop at their next batch boundary. */
@@ -99,21 +101,19 @@ export class ImportEngine {
 
   /** Returns an outcome when the run must stop early, undefined when every row was consumed. */
   private async importRows(db: Client, job: ServiceImportJob, lease: Lease): Promise<RunOutcome | undefined> {
-    const { columns } = mapColumns(job.header);
-    const headerLength = job.header.length;
-    const decimalComma = job.delimiter === ';';
-    // The first batch of a run is small so that progress shows within a moment of the start.
-    let batchSize = Math.min(this.config.import.batchSize, FIRST_BATCH_ROWS);
     const source = await this.storage.get(job.uploadKey);
-    const rows = readDataRows(source, {
-      encoding: job.encoding as never,
-      delimiter: job.delimiter as never,
+    const parse = await this.parser.start(source, {
+      encoding: job.encoding as CsvEncoding,
+      delimiter: job.delimiter as CsvDelimiter,
       maxFieldBytes: this.config.import.maxFieldBytes,
+      header: job.header,
+      skipThrough: lease.checkpoint,
+      batchSize: this.config.import.batchSize,
+      firstBatchSize: FIRST_BATCH_ROWS,
     });
 
     let checkpoint = lease.checkpoint;
     let inFlight: Promise<BatchResult> | null = null;
-    let batch = newBatch();
 
     // Waits for the batch in the database; an early stop is returned as an outcome.
     const settle = async (): Promise<RunOutcome | undefined> => {
@@ -123,11 +123,11 @@ export class ImportEngine {
       if (!result.ok) return { kind: 'stopped', why: result.why };
       return undefined;
     };
-    const launch = (prepared: PreparedBatch) => {
+    const launch = (batch: ParsedBatch) => {
       const expected = checkpoint;
-      checkpoint += prepared.size;
+      checkpoint += batch.size;
       inFlight = this.batches
-        .commit(db, { id: job.id, lease: lease.lease, checkpoint: expected, dryRun: job.dryRun }, prepared)
+        .commit(db, { id: job.id, lease: lease.lease, checkpoint: expected, dryRun: job.dryRun }, batch)
         .then((result) => {
           if (result.ok) this.events.changed(job.id); // live progress: one event per committed batch
           return result;
@@ -137,57 +137,17 @@ export class ImportEngine {
     };
 
     try {
-      for await (const row of rows) {
-        // Rows already parsed arrive through microtasks only, which would keep HTTP requests of this
-        // process waiting; let the event loop breathe every few hundred rows.
-        if (row.rowNumber % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
-        if (row.rowNumber <= lease.checkpoint) continue; // committed by an earlier run
-        const verdict = validateRow(row.fields, columns, headerLength, decimalComma);
-        batch.size++;
-        if (verdict.ok) {
-          batch.assignments.push({
-            rowNumber: row.rowNumber,
-            clientCode: verdict.clientCode,
-            serviceCode: verdict.serviceCode,
-            quantity: verdict.quantity,
-            unitPrice: verdict.unitPrice,
-            startDate: verdict.startDate,
-            endDate: verdict.endDate,
-            notes: verdict.notes,
-          });
-          batch.valuesByRow.set(row.rowNumber, row.fields);
-        } else {
-          batch.errors.push({
-            rowNumber: row.rowNumber,
-            outcome: 'Error',
-            reason: verdict.reason,
-            message: verdict.message,
-            values: row.fields,
-          });
-        }
-        if (batch.size >= batchSize) {
-          const stop = await settle();
-          if (stop) return stop;
-          if (this.shuttingDown) return { kind: 'abandoned' };
-          launch(batch);
-          batch = newBatch();
-          batchSize = this.config.import.batchSize;
-        }
-      }
-      const stop = await settle();
-      if (stop) return stop;
-      if (batch.size > 0) {
+      // The worker thread parses the next batch while this one is in the database.
+      for (let batch = await parse.next(); batch; batch = await parse.next()) {
+        const stop = await settle();
+        if (stop) return stop;
+        if (this.shuttingDown) return { kind: 'abandoned' };
         launch(batch);
-        return await settle();
       }
-      return undefined;
+      return await settle();
     } finally {
       if (inFlight) await (inFlight as Promise<BatchResult>).catch(() => undefined);
-      source.destroy();
+      parse.close();
     }
   }
-}
-
-function newBatch(): PreparedBatch & { assignments: AssignmentRow[]; errors: RejectedRow[] } {
-  return { size: 0, assignments: [], errors: [], valuesByRow: new Map() };
 }

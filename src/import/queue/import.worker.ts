@@ -9,6 +9,7 @@ import {
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { ImportEngine } from '../engine/import-engine';
+import { ParseWorkerPool } from '../engine/parse/parse-worker-pool';
 import { IMPORT_QUEUE, ImportJobPayload, PROCESS_IMPORT } from './import-queue.constants';
 import { ImportProcessor } from './import.processor';
 import { touchWorkerHeartbeat } from './worker-heartbeat';
@@ -29,6 +30,7 @@ export class ImportWorker
     @InjectQueue(IMPORT_QUEUE) private readonly queue: Queue<ImportJobPayload>,
     private readonly processor: ImportProcessor,
     private readonly engine: ImportEngine,
+    private readonly parsers: ParseWorkerPool,
     private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +49,7 @@ export class ImportWorker
     }, 10_000);
     this.heartbeat.unref();
     touchWorkerHeartbeat();
+    this.parsers.warmUp().catch((error: Error) => this.logger.warn(`Parse thread: ${error.message}`));
     this.logger.log(`Processing imports with concurrency ${this.config.import.concurrency}`);
   }
 

@@ -1,0 +1,51 @@
+import { AssignmentRow, stageAssignments } from './assignment-stage';
+
+const row = (over: Partial<AssignmentRow>): AssignmentRow => ({
+  rowNumber: 1,
+  clientCode: 'C1',
+  serviceCode: 'S1',
+  quantity: null,
+  unitPrice: null,
+  startDate: null,
+  endDate: null,
+  notes: null,
+  ...over,
+});
+
+describe('stageAssignments', () => {
+  it('writes one COPY line per row with lower-cased codes and \\N for missing values', () => {
+    const stage = stageAssignments([
+      row({ rowNumber: 3, clientCode: 'Ab', serviceCode: 'sX', quantity: 2, unitPrice: '1.50' }),
+      row({ rowNumber: 7, startDate: '2026-01-01', endDate: '2026-12-31', notes: 'n' }),
+    ]);
+    expect(stage).toEqual({
+      count: 2,
+      text: '3\tt\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\n' + '7\tt\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\n',
+    });
+  });
+
+  it('marks only the first row of a (client, service) pair, whatever the case of its codes', () => {
+    const stage = stageAssignments([
+      row({ rowNumber: 1 }),
+      row({ rowNumber: 2, clientCode: 'c1', serviceCode: 's1' }),
+      row({ rowNumber: 3, serviceCode: 'S2' }),
+      row({ rowNumber: 4 }),
+    ]);
+    expect(stage.text.split('\n').map((line) => line.split('\t')[1])).toEqual([
+      't',
+      'f',
+      't',
+      'f',
+      undefined,
+    ]);
+  });
+
+  it('escapes backslashes, tabs and line breaks so a value stays one column of one line', () => {
+    const stage = stageAssignments([row({ clientCode: 'a\\b', notes: 'x\ty\r\nz' })]);
+    expect(stage.text).toBe('1\tt\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\n');
+  });
+
+  it('is empty for no rows', () => {
+    expect(stageAssignments([])).toEqual({ text: '', count: 0 });
+  });
+});
