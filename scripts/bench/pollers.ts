@@ -1,8 +1,18 @@
 /**
- * Concurrent pollers of GET /api/service-imports/{code} while the import runs in the same process,
- * driven by autocannon: started after the 202, stopped when the job ends.
+ * Concurrent pollers of GET /api/service-imports/{code} while the import runs in the same process:
+ * started after the 202, stopped when the job ends.
+ *
+ * Each poller is one keep-alive connection. At a rate R it models a UI refreshing every 1/R s: its
+ * first request goes out at a random moment of the first period (independent clients are not in
+ * step), then one request per period. Latency is measured from the moment a request was due, not
+ * from when it was sent, so a slow answer that delays the next request counts against the service
+ * too (no coordinated omission). At rate 0 each poller sends its next request as soon as the last
+ * one is answered (closed loop: a stress test, not a UI).
+ *
+ * (autocannon's per-connection rate was used before: it sends each second's requests back to back
+ * at the start of the second, so 20 connections at 4/s measured 20-deep bursts, not pollers.)
  */
-import autocannon from 'autocannon';
+import { Agent, request } from 'node:http';
 
 export interface PollerStats {
   connections: number;
@@ -20,45 +30,91 @@ export interface Pollers {
   stop(): Promise<PollerStats>;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export function startPollers(
   url: string,
   headers: Record<string, string>,
   connections: number,
   rate: number,
 ): Pollers {
-  let finished!: (stats: PollerStats) => void;
-  let failed!: (error: Error) => void;
-  const done = new Promise<PollerStats>((resolve, reject) => {
-    finished = resolve;
-    failed = reject;
-  });
-  const instance = autocannon(
-    {
-      url,
-      headers,
-      connections,
-      connectionRate: rate > 0 ? rate : undefined,
-      duration: 24 * 3600, // stopped explicitly when the job ends
-      timeout: 30,
-    },
-    (error, result) => {
-      if (error) return failed(error as Error);
-      finished({
+  const target = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const counts = { non2xx: 0, errors: 0 };
+  let stopped = false;
+  let wakeAll: (() => void)[] = [];
+
+  const sleepUntil = (at: number) =>
+    new Promise<void>((resolve) => {
+      const delay = at - performance.now();
+      if (delay <= 0 || stopped) return resolve();
+      const timer = setTimeout(done, delay);
+      function done() {
+        clearTimeout(timer);
+        wakeAll = wakeAll.filter((w) => w !== done);
+        resolve();
+      }
+      wakeAll.push(done);
+    });
+
+  const get = () =>
+    new Promise<void>((resolve) => {
+      const req = request(
+        { host: target.hostname, port: target.port, path: target.pathname, headers, agent },
+        (res) => {
+          if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) counts.non2xx++;
+          res.resume();
+          res.on('end', resolve);
+          res.on('error', () => {
+            counts.errors++;
+            resolve();
+          });
+        },
+      );
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        counts.errors++;
+        resolve();
+      });
+      req.end();
+    });
+
+  const period = rate > 0 ? 1000 / rate : 0;
+  const poller = async () => {
+    let due = performance.now() + Math.random() * period;
+    await sleepUntil(due);
+    while (!stopped) {
+      if (period === 0) due = performance.now();
+      await get();
+      latencies.push(performance.now() - due);
+      if (period > 0) {
+        due += period;
+        await sleepUntil(due);
+      }
+    }
+  };
+  const running = Promise.all(Array.from({ length: connections }, poller));
+
+  return {
+    stop: async () => {
+      stopped = true;
+      for (const wake of wakeAll) wake();
+      await running;
+      agent.destroy();
+      const sorted = latencies.sort((a, b) => a - b);
+      const at = (q: number) =>
+        sorted.length === 0 ? 0 : Math.round(sorted[Math.ceil(q * sorted.length) - 1]);
+      return {
         connections,
         rate,
-        requests: result.requests.total,
-        non2xx: result.non2xx,
-        errors: result.errors,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        max: result.latency.max,
-      });
-    },
-  );
-  return {
-    stop: () => {
-      instance.stop();
-      return done;
+        requests: sorted.length,
+        non2xx: counts.non2xx,
+        errors: counts.errors,
+        p50: at(0.5),
+        p99: at(0.99),
+        max: at(1),
+      };
     },
   };
 }
