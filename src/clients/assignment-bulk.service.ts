@@ -95,7 +95,8 @@ export class AssignmentBulkService {
   ): Promise<AssignmentBatchResult> {
     if (stage.count === 0) return { created: 0, skipped: [] };
     await db.query(STAGE_DDL);
-    await pipeline(Readable.from([stage.text]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
+    const bytes = Buffer.from(stage.bytes.buffer, stage.bytes.byteOffset, stage.bytes.byteLength);
+    await pipeline(Readable.from([bytes]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
     // Without statistics the planner guesses the staging table's size and, for small batches, hashes
     // every client; ANALYZE of the two join columns buys index lookups sized to the batch.
     await db.query('ANALYZE assignment_stage (cc, sc)');

@@ -1,4 +1,6 @@
-import { AssignmentRow, stageAssignments } from './assignment-stage';
+import { AssignmentRow, AssignmentStage, stageAssignments } from './assignment-stage';
+
+const text = (stage: AssignmentStage) => Buffer.from(stage.bytes).toString('utf8');
 
 const row = (over: Partial<AssignmentRow>): AssignmentRow => ({
   rowNumber: 1,
@@ -18,10 +20,10 @@ describe('stageAssignments', () => {
       row({ rowNumber: 3, clientCode: 'Ab', serviceCode: 'sX', quantity: 2, unitPrice: '1.50' }),
       row({ rowNumber: 7, startDate: '2026-01-01', endDate: '2026-12-31', notes: 'n' }),
     ]);
-    expect(stage).toEqual({
-      count: 2,
-      text: '3\tt\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\n' + '7\tt\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\n',
-    });
+    expect(stage.count).toBe(2);
+    expect(text(stage)).toBe(
+      '3\tt\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\n' + '7\tt\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\n',
+    );
   });
 
   it('marks only the first row of a (client, service) pair, whatever the case of its codes', () => {
@@ -31,21 +33,26 @@ describe('stageAssignments', () => {
       row({ rowNumber: 3, serviceCode: 'S2' }),
       row({ rowNumber: 4 }),
     ]);
-    expect(stage.text.split('\n').map((line) => line.split('\t')[1])).toEqual([
-      't',
-      'f',
-      't',
-      'f',
-      undefined,
-    ]);
+    expect(
+      text(stage)
+        .split('\n')
+        .map((line) => line.split('\t')[1]),
+    ).toEqual(['t', 'f', 't', 'f', undefined]);
   });
 
   it('escapes backslashes, tabs and line breaks so a value stays one column of one line', () => {
     const stage = stageAssignments([row({ clientCode: 'a\\b', notes: 'x\ty\r\nz' })]);
-    expect(stage.text).toBe('1\tt\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\n');
+    expect(text(stage)).toBe('1\tt\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\n');
   });
 
   it('is empty for no rows', () => {
-    expect(stageAssignments([])).toEqual({ text: '', count: 0 });
+    const stage = stageAssignments([]);
+    expect([stage.count, stage.bytes.length]).toEqual([0, 0]);
+  });
+
+  it('writes UTF-8, so codes and notes in any script arrive intact', () => {
+    expect(text(stageAssignments([row({ clientCode: 'ÄÖ', notes: 'café 😀' })]))).toBe(
+      '1\tt\täö\ts1\t\\N\t\\N\t\\N\t\\N\tcafé 😀\n',
+    );
   });
 });

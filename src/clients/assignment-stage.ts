@@ -1,13 +1,14 @@
 /**
  * The rows of one batch to assign, as COPY text for AssignmentBulkService's staging table. Built row
  * by row where the file is parsed (a worker thread), so the batch crosses to the database connection
- * as one string instead of thousands of objects. Codes are matched case-insensitively.
+ * as one block of bytes instead of thousands of objects. Codes are matched case-insensitively.
  */
+import { ByteWriter } from '../common/byte-writer';
 
-/** One batch's staging rows; a plain object, so it can be posted between threads. */
+/** One batch's staging rows; plain data, so it can be posted (and its bytes transferred) between threads. */
 export interface AssignmentStage {
-  /** COPY text format, one line per row: rn, first, cc, sc, qty, price, sd, ed, notes. */
-  text: string;
+  /** COPY text format in UTF-8, one line per row: rn, first, cc, sc, qty, price, sd, ed, notes. */
+  bytes: Uint8Array;
   count: number;
 }
 
@@ -27,7 +28,7 @@ export interface AssignmentRow {
 export class AssignmentStageBuilder {
   /** Pairs seen in this batch: only the first row of a (client, service) pair may be inserted. */
   private readonly seen = new Set<string>();
-  private text = '';
+  private readonly out = new ByteWriter();
   private count = 0;
 
   add(row: AssignmentRow): void {
@@ -37,14 +38,19 @@ export class AssignmentStageBuilder {
     const first = !this.seen.has(pair);
     if (first) this.seen.add(pair);
     this.count++;
-    this.text +=
+    this.out.write(
       `${row.rowNumber}\t${first ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
-      `${row.quantity === null ? '\\N' : row.quantity}\t${row.unitPrice ?? '\\N'}\t` +
-      `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\n`;
+        `${row.quantity === null ? '\\N' : row.quantity}\t${row.unitPrice ?? '\\N'}\t` +
+        `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\n`,
+    );
   }
 
+  /** The rows added so far; the builder starts over. */
   build(): AssignmentStage {
-    return { text: this.text, count: this.count };
+    const stage = { bytes: this.out.take(), count: this.count };
+    this.count = 0;
+    this.seen.clear();
+    return stage;
   }
 }
 

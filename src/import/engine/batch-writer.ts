@@ -3,7 +3,7 @@ import type { ClientBase } from 'pg';
 import { AssignmentBulkService } from '../../clients/assignment-bulk.service';
 import { ImportMetrics } from '../../metrics/import-metrics';
 import { skipMessage } from '../csv/row-rules';
-import type { ParsedBatch, RejectedRow } from './parse/parsed-batch';
+import { ParsedBatch, RejectedRow, validRowDetails } from './parse/parsed-batch';
 
 export interface BatchCommit {
   created: number;
@@ -52,15 +52,14 @@ export class BatchWriter {
         dryRun: job.dryRun,
       });
       const rejected = batch.errors.slice();
-      const { valid } = batch;
       for (const skip of result.skipped) {
-        const i = indexOfRow(valid.rowNumbers, skip.rowNumber);
+        const row = validRowDetails(batch, indexOfRow(batch.valid.rowNumbers, skip.rowNumber));
         rejected.push({
           rowNumber: skip.rowNumber,
           outcome: 'Skipped',
           reason: skip.reason,
-          message: skipMessage(skip.reason, valid.clientCodes[i] ?? '', valid.serviceCodes[i] ?? ''),
-          valuesJson: valid.valuesJson[i] ?? '[]',
+          message: skipMessage(skip.reason, row.clientCode, row.serviceCode),
+          valuesJson: JSON.stringify(row.values),
         });
       }
       if (rejected.length > 0) await insertRejected(db, job.id, rejected);
@@ -104,7 +103,7 @@ async function insertRejected(db: ClientBase, jobId: string, rows: RejectedRow[]
   );
 }
 
-/** Position of `rowNumber` in the ascending `rowNumbers`; -1 when absent. */
+/** Position of `rowNumber` in the ascending `rowNumbers` (the database reports only rows it was given). */
 function indexOfRow(rowNumbers: number[], rowNumber: number): number {
   let lo = 0;
   let hi = rowNumbers.length - 1;
@@ -115,5 +114,5 @@ function indexOfRow(rowNumbers: number[], rowNumber: number): number {
     if (at < rowNumber) lo = mid + 1;
     else hi = mid - 1;
   }
-  return -1;
+  throw new Error(`Row ${rowNumber} is not among the batch's valid rows`);
 }

@@ -1,31 +1,36 @@
 import { mapColumns } from '../../csv/columns';
 import { BatchBuilder } from './batch-builder';
+import { ParsedBatch, validRowDetails } from './parsed-batch';
 
 const header = ['clientCode', 'serviceCode', 'quantity', 'unitPrice', 'notes'];
 const builder = (decimalComma = false) =>
   new BatchBuilder(mapColumns(header).columns, header.length, decimalComma);
+const stageText = (batch: ParsedBatch) => Buffer.from(batch.stage.bytes).toString('utf8');
 
 describe('BatchBuilder', () => {
-  it('stages valid rows and keeps their codes and uploaded values for the report', () => {
+  it('stages valid rows and keeps their codes as written and their uploaded values for the report', () => {
     const b = builder();
     b.add({ rowNumber: 4, fields: ['C1', 'S1', '2', '12.5', 'hi'] });
-    b.add({ rowNumber: 5, fields: ['c2', 's2'] });
+    b.add({ rowNumber: 5, fields: ['c2', 'Ş2 "x"'] });
     expect(b.size).toBe(2);
     const batch = b.take();
-    expect(batch).toEqual({
-      size: 2,
-      stage: {
-        count: 2,
-        text: '4\tt\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\n5\tt\tc2\ts2\t\\N\t\\N\t\\N\t\\N\t\\N\n',
-      },
-      valid: {
-        rowNumbers: [4, 5],
-        clientCodes: ['C1', 'c2'],
-        serviceCodes: ['S1', 's2'],
-        valuesJson: ['["C1","S1","2","12.5","hi"]', '["c2","s2"]'],
-      },
-      errors: [],
+    expect(batch.size).toBe(2);
+    expect(batch.stage.count).toBe(2);
+    expect(stageText(batch)).toBe(
+      '4\tt\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\n5\tt\tc2\tş2 "x"\t\\N\t\\N\t\\N\t\\N\t\\N\n',
+    );
+    expect(batch.valid.rowNumbers).toEqual([4, 5]);
+    expect(validRowDetails(batch, 0)).toEqual({
+      clientCode: 'C1',
+      serviceCode: 'S1',
+      values: ['C1', 'S1', '2', '12.5', 'hi'],
     });
+    expect(validRowDetails(batch, 1)).toEqual({
+      clientCode: 'c2',
+      serviceCode: 'Ş2 "x"',
+      values: ['c2', 'Ş2 "x"'],
+    });
+    expect(batch.errors).toEqual([]);
   });
 
   it('reports rows that break a rule as errors, with their values, and counts them in the size', () => {
@@ -57,21 +62,24 @@ describe('BatchBuilder', () => {
   it('accepts a decimal comma only when told to (semicolon files)', () => {
     const comma = builder(true);
     comma.add({ rowNumber: 1, fields: ['C1', 'S1', '', '12,5'] });
-    expect(comma.take().stage.text).toContain('\t12.50\t');
+    expect(stageText(comma.take())).toContain('\t12.50\t');
     const point = builder(false);
     point.add({ rowNumber: 1, fields: ['C1', 'S1', '', '12,5'] });
     expect(point.take().errors[0].reason).toBe('INVALID_UNIT_PRICE');
   });
 
-  it('starts a new batch after take(): pairs of the last batch are not remembered', () => {
+  it('starts a new batch after take(): rows and pairs of the last batch are not carried over', () => {
     const b = builder();
     b.add({ rowNumber: 1, fields: ['C1', 'S1'] });
-    b.take();
+    const first = b.take();
     expect(b.size).toBe(0);
     b.add({ rowNumber: 2, fields: ['C1', 'S1'] });
     const next = b.take();
     expect(next.size).toBe(1);
-    expect(next.stage.text.startsWith('2\tt\t')).toBe(true);
+    expect(stageText(next)).toBe('2\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
     expect(next.valid.rowNumbers).toEqual([2]);
+    expect(validRowDetails(next, 0).values).toEqual(['C1', 'S1']);
+    // the first batch's bytes are its own, not overwritten by the next one
+    expect(stageText(first)).toBe('1\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
   });
 });

@@ -1,4 +1,5 @@
 import { AssignmentStageBuilder } from '../../../clients/assignment-stage';
+import { ByteWriter } from '../../../common/byte-writer';
 import { ColumnMap } from '../../csv/columns';
 import { DataRow } from '../../csv/row-reader';
 import { validateRow } from '../../csv/row-rules';
@@ -6,7 +7,8 @@ import { ParsedBatch } from './parsed-batch';
 
 /** Validates rows and gathers them into one ParsedBatch at a time. */
 export class BatchBuilder {
-  private stage = new AssignmentStageBuilder();
+  private readonly stage = new AssignmentStageBuilder();
+  private readonly details = new ByteWriter();
   private batch = emptyBatch();
 
   constructor(
@@ -36,9 +38,8 @@ export class BatchBuilder {
         notes: verdict.notes,
       });
       batch.valid.rowNumbers.push(row.rowNumber);
-      batch.valid.clientCodes.push(verdict.clientCode);
-      batch.valid.serviceCodes.push(verdict.serviceCode);
-      batch.valid.valuesJson.push(JSON.stringify(row.fields));
+      this.details.write(JSON.stringify([verdict.clientCode, verdict.serviceCode, row.fields]));
+      batch.valid.ends.push(this.details.length);
     } else {
       batch.errors.push({
         rowNumber: row.rowNumber,
@@ -54,8 +55,8 @@ export class BatchBuilder {
   take(): ParsedBatch {
     const batch = this.batch;
     batch.stage = this.stage.build();
+    batch.valid.details = this.details.take();
     this.batch = emptyBatch();
-    this.stage = new AssignmentStageBuilder();
     return batch;
   }
 }
@@ -63,8 +64,8 @@ export class BatchBuilder {
 function emptyBatch(): ParsedBatch {
   return {
     size: 0,
-    stage: { text: '', count: 0 },
-    valid: { rowNumbers: [], clientCodes: [], serviceCodes: [], valuesJson: [] },
+    stage: { bytes: new Uint8Array(0), count: 0 },
+    valid: { rowNumbers: [], details: new Uint8Array(0), ends: [] },
     errors: [],
   };
 }

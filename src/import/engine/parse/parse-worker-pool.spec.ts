@@ -4,7 +4,7 @@ import { chunkedStream } from '../../csv/csv-test-streams';
 import { CsvFormatError } from '../../csv/row-reader';
 import { ParseOptions } from './parse-protocol';
 import { ParseSession, ParseWorkerPool } from './parse-worker-pool';
-import { ParsedBatch } from './parsed-batch';
+import { ParsedBatch, validRowDetails } from './parsed-batch';
 
 const OPTIONS: ParseOptions = {
   encoding: 'utf-8',
@@ -48,9 +48,15 @@ describe('ParseWorkerPool', () => {
       [5, 'INVALID_QUANTITY'],
       [10, 'INVALID_QUANTITY'],
     ]);
-    expect(batches[0].stage).toEqual({
-      count: 2,
-      text: '1\tt\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\n2\tt\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\n',
+    // the bytes crossed threads intact
+    expect(batches[0].stage.count).toBe(2);
+    expect(Buffer.from(batches[0].stage.bytes).toString()).toBe(
+      '1\tt\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\n2\tt\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\n',
+    );
+    expect(validRowDetails(batches[3], 0)).toEqual({
+      clientCode: 'C11',
+      serviceCode: 'S1',
+      values: ['C11', 'S1', '1'],
     });
   });
 

@@ -11,6 +11,7 @@ import { mapColumns } from '../../csv/columns';
 import { CsvFormatError, readDataRows } from '../../csv/row-reader';
 import { BatchBuilder } from './batch-builder';
 import { FromWorker, MAX_BATCHES_AHEAD, ParseOptions, ToWorker } from './parse-protocol';
+import { transferables } from './parsed-batch';
 
 // On Linux a nice value belongs to one thread: this one yields the CPU to the HTTP API of the same
 // process (and to PostgreSQL) when cores are short. It only waits for them; it never stops.
@@ -22,7 +23,7 @@ try {
 }
 
 const port = parentPort!;
-const post = (message: FromWorker): void => port.postMessage(message);
+const post = (message: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
 
 /** One run's parse: bytes come in by message, batches go out. */
 class ParseRun {
@@ -80,7 +81,8 @@ class ParseRun {
   }
 
   private async emit(builder: BatchBuilder): Promise<void> {
-    post({ type: 'batch', batch: builder.take() });
+    const batch = builder.take();
+    post({ type: 'batch', batch }, transferables(batch));
     this.ahead++;
     if (this.ahead >= MAX_BATCHES_AHEAD) await new Promise<void>((resolve) => (this.resume = resolve));
   }

@@ -1,0 +1,27 @@
+import { ByteWriter } from './byte-writer';
+
+describe('ByteWriter', () => {
+  it('appends UTF-8 and grows past its first buffer', () => {
+    const w = new ByteWriter(4);
+    const parts = ['ab', 'é', '€ and 😀', 'x'.repeat(1000)];
+    for (const p of parts) w.write(p);
+    expect(w.length).toBe(Buffer.byteLength(parts.join('')));
+    expect(Buffer.from(w.take()).toString('utf8')).toBe(parts.join(''));
+  });
+
+  it('hands out a buffer of its own on take(), transferable, and starts over', () => {
+    const w = new ByteWriter();
+    w.write('first');
+    const first = w.take();
+    w.write('second');
+    const second = w.take();
+    expect(Buffer.from(first).toString()).toBe('first');
+    expect(Buffer.from(second).toString()).toBe('second');
+    expect(first.byteLength).toBe(first.buffer.byteLength); // exactly its bytes, nothing shared
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(first, [first.buffer]);
+    expect(first.byteLength).toBe(0); // moved, not copied
+    port1.close();
+    port2.close();
+  });
+});
