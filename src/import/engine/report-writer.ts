@@ -5,7 +5,9 @@ import { DataSource } from 'typeorm';
 import { StorageService } from '../../storage/storage.service';
 import { REPORT_BOM, csvLine } from '../csv/report-csv';
 
-const PAGE = 5000;
+// Each page is read and formatted in one go on the main thread: small pages keep that short, so the
+// HTTP requests of the same process are not held up while a report is written.
+const PAGE = 1000;
 
 /**
  * Builds the not-imported report from the rows kept in the database, in file order, and streams it
