@@ -136,18 +136,41 @@ export class ImportEngine {
       inFlight.catch(() => undefined);
     };
 
+    // Where the run waited: for the parse thread (parse-bound) or for the database (database-bound).
+    const waited = { parse: 0, db: 0 };
+    const timed = async <T>(on: keyof typeof waited, work: Promise<T>): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await work;
+      } finally {
+        waited[on] += performance.now() - started;
+      }
+    };
+
     try {
       // The worker thread parses the next batch while this one is in the database.
-      for (let batch = await parse.next(); batch; batch = await parse.next()) {
-        const stop = await settle();
+      for (
+        let batch = await timed('parse', parse.next());
+        batch;
+        batch = await timed('parse', parse.next())
+      ) {
+        const stop = await timed('db', settle());
         if (stop) return stop;
         if (this.shuttingDown) return { kind: 'abandoned' };
         launch(batch);
       }
-      return await settle();
+      return await timed('db', settle());
     } finally {
       if (inFlight) await (inFlight as Promise<BatchResult>).catch(() => undefined);
       parse.close();
+      this.logger.log(
+        jobLog(
+          job.code,
+          `Rows read: waited ${(waited.parse / 1000).toFixed(1)} s for the parse thread, ` +
+            `${(waited.db / 1000).toFixed(1)} s for the database`,
+          { parseWaitMs: Math.round(waited.parse), dbWaitMs: Math.round(waited.db) },
+        ),
+      );
     }
   }
 }
