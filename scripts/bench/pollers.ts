@@ -58,24 +58,25 @@ export function startPollers(
       wakeAll.push(done);
     });
 
+  /** Resolves true when an answer came back in full (any status), false on a failed request. */
   const get = () =>
-    new Promise<void>((resolve) => {
+    new Promise<boolean>((resolve) => {
       const req = request(
         { host: target.hostname, port: target.port, path: target.pathname, headers, agent },
         (res) => {
           if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) counts.non2xx++;
           res.resume();
-          res.on('end', resolve);
+          res.on('end', () => resolve(true));
           res.on('error', () => {
             counts.errors++;
-            resolve();
+            resolve(false);
           });
         },
       );
       req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
       req.on('error', () => {
         counts.errors++;
-        resolve();
+        resolve(false);
       });
       req.end();
     });
@@ -86,8 +87,8 @@ export function startPollers(
     await sleepUntil(due);
     while (!stopped) {
       if (period === 0) due = performance.now();
-      await get();
-      latencies.push(performance.now() - due);
+      // A failed request is counted in errors, not as a (fast) latency.
+      if (await get()) latencies.push(performance.now() - due);
       if (period > 0) {
         due += period;
         await sleepUntil(due);

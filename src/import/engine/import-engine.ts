@@ -160,6 +160,11 @@ export class ImportEngine {
         launch(batch);
       }
       return await timed('db', settle());
+    } catch (error) {
+      // Shutting down, the parse thread or the database connection may be gone first: hand the job
+      // back rather than count a failed attempt. A file that cannot be read fails all the same.
+      if (this.shuttingDown && !(error instanceof CsvFormatError)) return { kind: 'abandoned' };
+      throw error;
     } finally {
       if (inFlight) await (inFlight as Promise<BatchResult>).catch(() => undefined);
       parse.close();

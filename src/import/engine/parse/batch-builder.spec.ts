@@ -83,3 +83,15 @@ describe('BatchBuilder', () => {
     expect(stageText(first)).toBe('1\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
   });
 });
+
+describe('BatchBuilder.chars', () => {
+  it('counts the characters of uploaded values held, valid and invalid rows alike, until take()', () => {
+    const b = builder();
+    b.add({ rowNumber: 1, fields: ['C1', 'S1', '1', '', 'x'.repeat(100)] });
+    b.add({ rowNumber: 2, fields: ['C1', 'S1', '0', '', 'y'.repeat(50)] });
+    expect(b.chars).toBeGreaterThanOrEqual(150);
+    expect(b.chars).toBeLessThan(250);
+    b.take();
+    expect(b.chars).toBe(0);
+  });
+});

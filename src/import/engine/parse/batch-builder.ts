@@ -17,6 +17,9 @@ export class BatchBuilder {
     private readonly decimalComma: boolean,
   ) {}
 
+  /** Characters of uploaded values held since the last take() (JSON, so a little more than the file's). */
+  chars = 0;
+
   /** Rows added since the last take(). */
   get size(): number {
     return this.batch.size;
@@ -38,15 +41,19 @@ export class BatchBuilder {
         notes: verdict.notes,
       });
       batch.valid.rowNumbers.push(row.rowNumber);
-      this.details.write(JSON.stringify([verdict.clientCode, verdict.serviceCode, row.fields]));
+      const details = JSON.stringify([verdict.clientCode, verdict.serviceCode, row.fields]);
+      this.details.write(details);
+      this.chars += details.length;
       batch.valid.ends.push(this.details.length);
     } else {
+      const valuesJson = JSON.stringify(row.fields);
+      this.chars += valuesJson.length;
       batch.errors.push({
         rowNumber: row.rowNumber,
         outcome: 'Error',
         reason: verdict.reason,
         message: verdict.message,
-        valuesJson: JSON.stringify(row.fields),
+        valuesJson,
       });
     }
   }
@@ -57,6 +64,7 @@ export class BatchBuilder {
     batch.stage = this.stage.build();
     batch.valid.details = this.details.take();
     this.batch = emptyBatch();
+    this.chars = 0;
     return batch;
   }
 }

@@ -9,6 +9,14 @@ import type { ParsedBatch } from './parsed-batch';
 
 export const MAX_BATCHES_AHEAD = 2;
 
+/**
+ * A batch also ends once its rows hold this many characters of uploaded values, whatever
+ * IMPORT_BATCH_SIZE says: rows near the field-size limit then make smaller batches instead of
+ * exhausting the thread's heap. About five batches are alive at once (one being built, two queued,
+ * one held by the engine, one in the database).
+ */
+export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
+
 export interface ParseOptions {
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
@@ -33,6 +41,6 @@ export type FromWorker =
   | { type: 'need' }
   | { type: 'batch'; batch: ParsedBatch }
   | { type: 'done' }
-  /** The file cannot be read from this row on (CsvFormatError): every row before it was batched. */
+  /** The file cannot be read from this row on (CsvFormatError); the batch it was in is not sent. */
   | { type: 'csv-error'; kind: string; rowNumber: number; message: string }
   | { type: 'error'; message: string; stack?: string };

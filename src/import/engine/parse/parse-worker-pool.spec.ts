@@ -2,7 +2,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { chunkedStream } from '../../csv/csv-test-streams';
 import { CsvFormatError } from '../../csv/row-reader';
-import { ParseOptions } from './parse-protocol';
+import { MAX_BATCH_CHARS, ParseOptions } from './parse-protocol';
 import { ParseSession, ParseWorkerPool } from './parse-worker-pool';
 import { ParsedBatch, validRowDetails } from './parsed-batch';
 
@@ -132,6 +132,26 @@ describe('ParseWorkerPool', () => {
     expect(read).toBeLessThan(1_500_000);
     expect((await session.next())?.size).toBe(50);
     session.close();
+  });
+
+  it('ends a batch early when its rows hold MAX_BATCH_CHARS of values, whatever the batch size', async () => {
+    const notes = 'n'.repeat(200_000); // too long for notes: error rows, whose values are kept
+    const rows = 100; // about 20 M characters in all
+    const lines = ['clientCode,serviceCode,notes'];
+    for (let i = 1; i <= rows; i++) lines.push(`C${i},S1,${notes}`);
+    const options = { ...OPTIONS, header: ['clientCode', 'serviceCode', 'notes'], maxFieldBytes: 300_000 };
+    const { batches, error } = await drain(
+      await pool.start(chunkedStream(Buffer.from(lines.join('\n'))), {
+        ...options,
+        batchSize: 1000,
+        firstBatchSize: 1000,
+      }),
+    );
+    expect(error).toBeNull();
+    expect(batches.reduce((n, b) => n + b.size, 0)).toBe(rows);
+    expect(batches.every((b) => b.errors.every((e) => e.reason === 'NOTES_TOO_LONG'))).toBe(true);
+    const perBatch = Math.ceil(MAX_BATCH_CHARS / (notes.length + 20));
+    expect(batches.length).toBe(Math.ceil(rows / perBatch));
   });
 
   it('fails the run when the thread dies', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -23,6 +23,7 @@ const WORKER_YOUNG_GENERATION_MB = 48;
  */
 @Injectable()
 export class ParseWorkerPool implements OnApplicationShutdown {
+  private readonly logger = new Logger(ParseWorkerPool.name);
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
   private warming: Promise<void> | null = null;
@@ -66,6 +67,12 @@ export class ParseWorkerPool implements OnApplicationShutdown {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
+  private forget(worker: Worker): void {
+    this.all.delete(worker);
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+  }
+
   private release(worker: Worker, reusable: boolean): void {
     if (reusable && this.all.has(worker)) {
       worker.unref();
@@ -86,20 +93,28 @@ export class ParseWorkerPool implements OnApplicationShutdown {
       },
     });
     this.all.add(worker);
-    worker.on('exit', () => {
-      this.all.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
+    worker.on('exit', () => this.forget(worker));
+    // Always listened to: an unhandled 'error' of an idle thread would end the process.
+    worker.on('error', (error) => {
+      this.logger.warn(`A CSV parse thread failed: ${error.message}`);
+      this.forget(worker);
     });
     await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: FromWorker) => {
-        if (message.type !== 'ready') return;
-        worker.off('error', reject);
+      const settle = (error?: Error) => {
         worker.off('message', onMessage);
-        resolve();
+        worker.off('error', settle);
+        worker.off('exit', onExit);
+        if (error) reject(error);
+        else resolve();
       };
+      const onMessage = (message: FromWorker) => {
+        if (message.type === 'ready') settle();
+      };
+      const onExit = (code: number) =>
+        settle(new Error(`The CSV parse thread exited (code ${code}) as it started.`));
       worker.on('message', onMessage);
-      worker.once('error', reject);
+      worker.on('error', settle);
+      worker.on('exit', onExit);
     });
     return worker;
   }
@@ -155,8 +170,8 @@ export class ParseSession {
         this.send({ type: 'ack' });
         return batch;
       }
+      if (this.finished) return null; // every batch is in: a later failure (a thread ended at shutdown) is moot
       if (this.failure) throw this.failure;
-      if (this.finished) return null;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }

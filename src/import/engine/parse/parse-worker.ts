@@ -10,7 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import { mapColumns } from '../../csv/columns';
 import { CsvFormatError, readDataRows } from '../../csv/row-reader';
 import { BatchBuilder } from './batch-builder';
-import { FromWorker, MAX_BATCHES_AHEAD, ParseOptions, ToWorker } from './parse-protocol';
+import { FromWorker, MAX_BATCHES_AHEAD, MAX_BATCH_CHARS, ParseOptions, ToWorker } from './parse-protocol';
 import { transferables } from './parsed-batch';
 
 // On Linux a nice value belongs to one thread: this one yields the CPU to the HTTP API of the same
@@ -72,7 +72,7 @@ class ParseRun {
     for await (const row of rows) {
       if (row.rowNumber <= o.skipThrough) continue;
       builder.add(row);
-      if (builder.size >= limit) {
+      if (builder.size >= limit || builder.chars >= MAX_BATCH_CHARS) {
         await this.emit(builder);
         limit = o.batchSize;
       }
