@@ -21,6 +21,8 @@ export interface PollerStats {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Failed requests by error code (ECONNRESET, timeout, ...), so a failure can be told apart. */
+  errorKinds: Record<string, number>;
   p50: number;
   p99: number;
   max: number;
@@ -42,6 +44,12 @@ export function startPollers(
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   const counts = { non2xx: 0, errors: 0 };
+  const errorKinds: Record<string, number> = {};
+  const failed = (error: Error & { code?: string }) => {
+    counts.errors++;
+    const kind = error.code ?? error.message;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   let stopped = false;
   let wakeAll: (() => void)[] = [];
 
@@ -67,15 +75,15 @@ export function startPollers(
           if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) counts.non2xx++;
           res.resume();
           res.on('end', () => resolve(true));
-          res.on('error', () => {
-            counts.errors++;
+          res.on('error', (error) => {
+            failed(error);
             resolve(false);
           });
         },
       );
       req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        counts.errors++;
+      req.on('error', (error) => {
+        failed(error);
         resolve(false);
       });
       req.end();
@@ -112,6 +120,7 @@ export function startPollers(
         requests: sorted.length,
         non2xx: counts.non2xx,
         errors: counts.errors,
+        errorKinds,
         p50: at(0.5),
         p99: at(0.99),
         max: at(1),

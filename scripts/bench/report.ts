@@ -99,7 +99,14 @@ export function formatTable(s: BenchSummary): string {
     rows.push([
       `poll latency p50 / p99 / max`,
       `${p.p50} / ${p.p99} / ${p.max} ms (${p.connections} pollers${p.rate ? ` at ${p.rate}/s each` : ''}, ` +
-        `${int(p.requests)} requests, ${p.non2xx + p.errors} failed)`,
+        `${int(p.requests)} answered, ${p.non2xx} not 2xx, ${p.errors} failed` +
+        `${
+          p.errors > 0
+            ? ` (${Object.entries(p.errorKinds)
+                .map(([k, n]) => `${k} ×${n}`)
+                .join(', ')})`
+            : ''
+        })`,
       verdict(p.p99 < 100, 'p99 < 100 ms'),
     ]);
   }
