@@ -6,6 +6,9 @@ import { createTestApp, TestApp } from './support/test-app';
 import { WorkerProcess } from './support/worker-process';
 
 const ROWS = 5000;
+// Small batches, so the import lasts several of the stream's 250 ms coalescing intervals even when
+// two batches commit at once.
+const BATCH_SIZE = '10';
 
 /** The checks every complete stream of an import must pass. */
 function expectWellFormed(events: ReceivedEvent[]): void {
@@ -48,7 +51,7 @@ describe('import events stream (e2e)', () => {
   describe('worker in the same process', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp({ IMPORT_BATCH_SIZE: '100' });
+      t = await createTestApp({ IMPORT_BATCH_SIZE: BATCH_SIZE });
       await seedCatalog(t.dataSource, file.clients, file.services);
     });
     afterAll(() => t.close());
@@ -88,7 +91,7 @@ describe('import events stream (e2e)', () => {
     let t: TestApp;
     let worker: WorkerProcess | null = null;
     beforeAll(async () => {
-      t = await createTestApp({ APP_ROLE: 'api', IMPORT_BATCH_SIZE: '100' });
+      t = await createTestApp({ APP_ROLE: 'api', IMPORT_BATCH_SIZE: BATCH_SIZE });
       await seedCatalog(t.dataSource, file.clients, file.services);
     });
     afterAll(async () => {

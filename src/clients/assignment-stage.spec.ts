@@ -1,4 +1,4 @@
-import { AssignmentRow, AssignmentStage, stageAssignments } from './assignment-stage';
+import { AssignmentRow, AssignmentStage, AssignmentStageBuilder, stageAssignments } from './assignment-stage';
 
 const text = (stage: AssignmentStage) => Buffer.from(stage.bytes).toString('utf8');
 
@@ -38,6 +38,32 @@ describe('stageAssignments', () => {
         .split('\n')
         .map((line) => line.split('\t')[1]),
     ).toEqual(['t', 'f', 't', 'f', undefined]);
+  });
+
+  it('marks a pair of the batch before as not first, and forgets it one batch later', () => {
+    const builder = new AssignmentStageBuilder();
+    const firsts = (rows: Partial<AssignmentRow>[]) => {
+      for (const r of rows) builder.add(row(r));
+      return text(builder.build())
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t')[1]);
+    };
+    expect(firsts([{ rowNumber: 1 }, { rowNumber: 2, serviceCode: 'S2' }])).toEqual(['t', 't']);
+    // Pair (c1, s1) was in the batch before: the earlier row of the file keeps it.
+    expect(
+      firsts([
+        { rowNumber: 3, clientCode: 'c1' },
+        { rowNumber: 4, serviceCode: 'S3' },
+      ]),
+    ).toEqual(['f', 't']);
+    // Two batches back (c1, s2) is committed before this batch starts: the database decides.
+    expect(
+      firsts([
+        { rowNumber: 5, serviceCode: 'S2' },
+        { rowNumber: 6, serviceCode: 'S3' },
+      ]),
+    ).toEqual(['t', 'f']);
   });
 
   it('escapes backslashes, tabs and line breaks so a value stays one column of one line', () => {

@@ -25,9 +25,18 @@ export interface AssignmentRow {
   notes: string | null;
 }
 
+/**
+ * Builds consecutive batches. Only the first row of a (client, service) pair may be inserted: a row
+ * whose pair occurred earlier in its batch, or in the batch before it, is staged with "first" false
+ * and ends ALREADY_ASSIGNED once its pair exists. Looking one batch back lets two consecutive
+ * batches run in the database at once (ImportEngine) without competing for a pair, so the earlier
+ * row of a file always wins, as in a one-batch-at-a-time import.
+ */
 export class AssignmentStageBuilder {
-  /** Pairs seen in this batch: only the first row of a (client, service) pair may be inserted. */
-  private readonly seen = new Set<string>();
+  /** Pairs of this batch's rows. */
+  private seen = new Set<string>();
+  /** Pairs of the previous batch's rows. */
+  private previous = new Set<string>();
   private readonly out = new ByteWriter();
   private count = 0;
 
@@ -35,8 +44,8 @@ export class AssignmentStageBuilder {
     const cc = row.clientCode.toLowerCase();
     const sc = row.serviceCode.toLowerCase();
     const pair = `${cc}\u0000${sc}`;
-    const first = !this.seen.has(pair);
-    if (first) this.seen.add(pair);
+    const first = !this.seen.has(pair) && !this.previous.has(pair);
+    this.seen.add(pair);
     this.count++;
     this.out.write(
       `${row.rowNumber}\t${first ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
@@ -45,11 +54,12 @@ export class AssignmentStageBuilder {
     );
   }
 
-  /** The rows added so far; the builder starts over. */
+  /** The rows added so far; the builder starts the next batch. */
   build(): AssignmentStage {
     const stage = { bytes: this.out.take(), count: this.count };
     this.count = 0;
-    this.seen.clear();
+    this.previous = this.seen;
+    this.seen = new Set<string>();
     return stage;
   }
 }

@@ -33,7 +33,9 @@ describe('loadConfig', () => {
         localDir: resolve('./var/storage'),
         s3: { region: 'us-east-1', forcePathStyle: false, endpoint: undefined },
       },
+      import: { batchSize: 5000, connections: 2, concurrency: 1 },
     });
+    expect(loadConfig({ IMPORT_DB_CONNECTIONS: '1' }).import.connections).toBe(1);
   });
 
   it('makes a random signing secret per process in development', () => {
@@ -110,6 +112,8 @@ describe('loadConfig', () => {
     ['SIGNED_URL_TTL_SECONDS', '0'],
     ['DATABASE_POOL_SIZE', '1'],
     ['IMPORT_BATCH_SIZE', 'lots'],
+    ['IMPORT_DB_CONNECTIONS', '0'],
+    ['IMPORT_DB_CONNECTIONS', '3'],
     ['DOWNLOAD_SIGNING_SECRET', 'short'],
   ])('names %s when it is %p', (name, value) => {
     const problems = problemsOf({ [name]: value });

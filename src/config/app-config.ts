@@ -72,6 +72,8 @@ export interface ImportConfig {
   maxRows: number;
   maxFieldBytes: number;
   batchSize: number;
+  /** Database connections of one running import: 2 keeps two consecutive batches in the database at once. */
+  connections: number;
   concurrency: number;
   attempts: number;
   retentionDays: number;
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxRows: r.int('IMPORT_MAX_ROWS', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
       maxFieldBytes: r.int('IMPORT_MAX_FIELD_BYTES', 64 * 1024, 16, 16 * 1024 * 1024),
       batchSize: r.int('IMPORT_BATCH_SIZE', 5000, 1, 50_000),
+      connections: r.int('IMPORT_DB_CONNECTIONS', 2, 1, 2),
       concurrency: r.int('IMPORT_CONCURRENCY', 1, 1, 64),
       attempts: r.int('IMPORT_ATTEMPTS', 5, 1, 100),
       retentionDays: r.int('IMPORT_RETENTION_DAYS', 7, 1, 3650),

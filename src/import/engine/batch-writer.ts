@@ -14,8 +14,37 @@ export interface BatchCommit {
 export type BatchResult = { ok: true; commit: BatchCommit } | { ok: false; why: 'cancelled' | 'lease-lost' };
 
 /**
+ * Where a batch stands among the batches of its run that are in the database at once. The job row
+ * lock orders their commits: each batch checks (under the lock) that the job is at the checkpoint
+ * its predecessor leaves, so batch N commits after batch N-1 whatever the connections do.
+ */
+export interface BatchOrder {
+  /**
+   * Take the job row lock before the batch's work (a leader) or after it (a follower: its work runs
+   * while the leader's is in the database, and it then waits in PostgreSQL for the leader's commit).
+   */
+  lockFirst: boolean;
+  /**
+   * Resolves once the batch before holds the job row lock or has ended. Ours is requested only after
+   * it, so the batches queue for the lock in file order. A batch waits for it before BEGIN, holding
+   * nothing: every wait of a batch that holds locks is one PostgreSQL sees (and can call a deadlock).
+   */
+  predecessorLocked: Promise<void>;
+  /** Called once this batch holds the job row lock, or has ended without it. */
+  onLocked: () => void;
+}
+
+const SERIAL: BatchOrder = {
+  lockFirst: true,
+  predecessorLocked: Promise.resolve(),
+  onLocked: () => undefined,
+};
+
+type JobCheck = { ok: true } | { ok: false; why: 'cancelled' | 'lease-lost' };
+
+/**
  * Commits one batch in one transaction: the assignments, the not-imported rows, the counters and the
- * checkpoint. The job row is locked first and must still be InProgress under our lease at the
+ * checkpoint. Under the job row lock the job must still be InProgress under our lease at the
  * expected checkpoint; otherwise nothing is written (a cancelled job, or a stale worker).
  */
 @Injectable()
@@ -29,23 +58,16 @@ export class BatchWriter {
     db: ClientBase,
     job: { id: string; lease: number; checkpoint: number; dryRun: boolean },
     batch: ParsedBatch,
+    order: BatchOrder = SERIAL,
   ): Promise<BatchResult> {
+    await order.predecessorLocked;
     const started = performance.now();
     await db.query('BEGIN');
     try {
-      const lock = await db.query<{ status: string; lease: number; processed_items: number }>(
-        `SELECT status, lease, processed_items FROM service_import_jobs WHERE id = $1 FOR UPDATE`,
-        [job.id],
-      );
-      const row = lock.rows[0];
-      if (
-        !row ||
-        row.lease !== job.lease ||
-        row.processed_items !== job.checkpoint ||
-        row.status !== 'InProgress'
-      ) {
-        await db.query('ROLLBACK');
-        return { ok: false, why: row?.status === 'Cancelled' ? 'cancelled' : 'lease-lost' };
+      if (order.lockFirst) {
+        const check = await lockJob(db, job);
+        order.onLocked();
+        if (!check.ok) return await rollback(db, check.why);
       }
       const result = await this.assignments.assign(db, batch.stage, {
         importJobId: job.id,
@@ -62,6 +84,13 @@ export class BatchWriter {
           valuesJson: JSON.stringify(row.values),
         });
       }
+      if (!order.lockFirst) {
+        const check = await lockJob(db, job);
+        order.onLocked();
+        if (!check.ok) return await rollback(db, check.why);
+      }
+      // Rows of the job are written under its lock: a stale worker of the same job never waits for
+      // our rows while holding the lock we wait for.
       if (rejected.length > 0) await insertRejected(db, job.id, rejected);
       const commit = { created: result.created, skipped: result.skipped.length, errors: batch.errors.length };
       await db.query(
@@ -77,8 +106,36 @@ export class BatchWriter {
     } catch (error) {
       await db.query('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      order.onLocked();
     }
   }
+}
+
+/** Locks the job row; the job must be InProgress under our lease at the batch's checkpoint. */
+async function lockJob(
+  db: ClientBase,
+  job: { id: string; lease: number; checkpoint: number },
+): Promise<JobCheck> {
+  const lock = await db.query<{ status: string; lease: number; processed_items: number }>(
+    `SELECT status, lease, processed_items FROM service_import_jobs WHERE id = $1 FOR UPDATE`,
+    [job.id],
+  );
+  const row = lock.rows[0];
+  if (
+    row &&
+    row.lease === job.lease &&
+    row.processed_items === job.checkpoint &&
+    row.status === 'InProgress'
+  ) {
+    return { ok: true };
+  }
+  return { ok: false, why: row?.status === 'Cancelled' ? 'cancelled' : 'lease-lost' };
+}
+
+async function rollback(db: ClientBase, why: 'cancelled' | 'lease-lost'): Promise<BatchResult> {
+  await db.query('ROLLBACK');
+  return { ok: false, why };
 }
 
 async function insertRejected(db: ClientBase, jobId: string, rows: RejectedRow[]): Promise<void> {

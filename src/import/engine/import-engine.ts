@@ -11,9 +11,9 @@ import { ImportEventsPublisher } from '../events/import-events.publisher';
 import { ImportJobStateService, Lease } from '../import-job-state.service';
 import { ImportPhase } from '../import-status';
 import { ServiceImportJob } from '../service-import-job.entity';
-import { BatchResult, BatchWriter } from './batch-writer';
+import { BatchPipeline } from './batch-pipeline';
+import { BatchWriter } from './batch-writer';
 import { ParseWorkerPool } from './parse/parse-worker-pool';
-import type { ParsedBatch } from './parse/parsed-batch';
 import { ReportWriter } from './report-writer';
 import { PermanentImportError, RunOutcome } from './run-outcome';
 
@@ -60,21 +60,12 @@ export class ImportEngine {
       return { kind: 'stopped', why: 'lease-lost' };
     }
 
-    const db = new Client({ connectionString: this.config.databaseUrl });
-    db.on('error', (error) =>
-      this.logger.warn(jobLog(job.code, `Database connection error: ${error.message}`)),
-    );
-    await db.connect();
-    // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock
-    // forever: once it has been silent as long as its queue lock lasts, another worker may own the
-    // job. PostgreSQL then ends its statement (a COPY left waiting for data counts as a running
-    // statement) and its session, and the frozen worker can no longer write.
-    const silence = this.config.queueLockDurationMs;
-    await db.query(
-      `SET statement_timeout = ${silence}; SET idle_in_transaction_session_timeout = ${silence}`,
-    );
+    const connections: Client[] = [];
     try {
-      const outcome = await this.importRows(db, job, lease);
+      for (let i = 0; i < this.config.import.connections; i++) {
+        connections.push(await this.connect(job.code));
+      }
+      const outcome = await this.importRows(connections, job, lease);
       if (outcome) return outcome;
     } catch (error) {
       if (error instanceof CsvFormatError || error instanceof PermanentImportError) {
@@ -85,7 +76,7 @@ export class ImportEngine {
       }
       throw error;
     } finally {
-      await db.end().catch(() => undefined);
+      await Promise.all(connections.map((db) => db.end().catch(() => undefined)));
     }
 
     if (!(await this.state.setPhase(job.id, lease.lease, ImportPhase.WritingReport))) {
@@ -99,8 +90,33 @@ export class ImportEngine {
     return { kind: 'completed' };
   }
 
+  /** One of the run's own connections (outside the shared pool: a batch transaction holds it throughout). */
+  private async connect(code: string): Promise<Client> {
+    const db = new Client({ connectionString: this.config.databaseUrl });
+    db.on('error', (error) => this.logger.warn(jobLog(code, `Database connection error: ${error.message}`)));
+    try {
+      await db.connect();
+      // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock
+      // forever: once it has been silent as long as its queue lock lasts, another worker may own the
+      // job. PostgreSQL then ends its statement (a COPY left waiting for data counts as a running
+      // statement) and its session, and the frozen worker can no longer write.
+      const silence = this.config.queueLockDurationMs;
+      await db.query(
+        `SET statement_timeout = ${silence}; SET idle_in_transaction_session_timeout = ${silence}`,
+      );
+      return db;
+    } catch (error) {
+      await db.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Returns an outcome when the run must stop early, undefined when every row was consumed. */
-  private async importRows(db: Client, job: ServiceImportJob, lease: Lease): Promise<RunOutcome | undefined> {
+  private async importRows(
+    connections: Client[],
+    job: ServiceImportJob,
+    lease: Lease,
+  ): Promise<RunOutcome | undefined> {
     const source = await this.storage.get(job.uploadKey);
     const parse = await this.parser.start(source, {
       encoding: job.encoding as CsvEncoding,
@@ -112,29 +128,22 @@ export class ImportEngine {
       firstBatchSize: FIRST_BATCH_ROWS,
     });
 
-    let checkpoint = lease.checkpoint;
-    let inFlight: Promise<BatchResult> | null = null;
-
-    // Waits for the batch in the database; an early stop is returned as an outcome.
-    const settle = async (): Promise<RunOutcome | undefined> => {
-      if (!inFlight) return undefined;
-      const result = await inFlight;
-      inFlight = null;
-      if (!result.ok) return { kind: 'stopped', why: result.why };
-      return undefined;
-    };
-    const launch = (batch: ParsedBatch) => {
-      const expected = checkpoint;
-      checkpoint += batch.size;
-      inFlight = this.batches
-        .commit(db, { id: job.id, lease: lease.lease, checkpoint: expected, dryRun: job.dryRun }, batch)
+    // Consecutive batches are in the database at once, one per connection, committed in order.
+    const pipeline = new BatchPipeline(connections.length, lease.checkpoint, (i, checkpoint, batch, order) =>
+      this.batches
+        .commit(
+          connections[i],
+          { id: job.id, lease: lease.lease, checkpoint, dryRun: job.dryRun },
+          batch,
+          order,
+        )
         .then((result) => {
           if (result.ok) this.events.changed(job.id); // live progress: one event per committed batch
           return result;
-        });
-      // Handled in settle(); this only keeps an early rejection from being reported as unhandled.
-      inFlight.catch(() => undefined);
-    };
+        }),
+    );
+    const stopped = (why: 'cancelled' | 'lease-lost' | undefined): RunOutcome | undefined =>
+      why ? { kind: 'stopped', why } : undefined;
 
     // Where the run waited: for the parse thread (parse-bound) or for the database (database-bound).
     const waited = { parse: 0, db: 0 };
@@ -148,32 +157,38 @@ export class ImportEngine {
     };
 
     try {
-      // The worker thread parses the next batch while this one is in the database.
+      // The worker thread parses the next batches while these are in the database.
       for (
         let batch = await timed('parse', parse.next());
         batch;
         batch = await timed('parse', parse.next())
       ) {
-        const stop = await timed('db', settle());
-        if (stop) return stop;
-        if (this.shuttingDown) return { kind: 'abandoned' };
-        launch(batch);
+        if (this.shuttingDown) return stopped(await pipeline.drain()) ?? { kind: 'abandoned' };
+        const stop = await timed('db', pipeline.push(batch));
+        if (stop) return stopped(stop);
       }
-      return await timed('db', settle());
+      return stopped(await timed('db', pipeline.drain()));
     } catch (error) {
       // Shutting down, the parse thread or the database connection may be gone first: hand the job
       // back rather than count a failed attempt. A file that cannot be read fails all the same.
       if (this.shuttingDown && !(error instanceof CsvFormatError)) return { kind: 'abandoned' };
       throw error;
     } finally {
-      if (inFlight) await (inFlight as Promise<BatchResult>).catch(() => undefined);
+      await pipeline.quiesce();
       parse.close();
       this.logger.log(
         jobLog(
           job.code,
           `Rows read: waited ${(waited.parse / 1000).toFixed(1)} s for the parse thread, ` +
-            `${(waited.db / 1000).toFixed(1)} s for the database`,
-          { parseWaitMs: Math.round(waited.parse), dbWaitMs: Math.round(waited.db) },
+            `${(waited.db / 1000).toFixed(1)} s for the database` +
+            (pipeline.deadlocks > 0
+              ? `; ${pipeline.deadlocks} deadlock(s) resolved by sending batches again`
+              : ''),
+          {
+            parseWaitMs: Math.round(waited.parse),
+            dbWaitMs: Math.round(waited.db),
+            deadlocks: pipeline.deadlocks,
+          },
         ),
       );
     }

@@ -1,0 +1,167 @@
+import { Client } from 'pg';
+import { mapColumns } from '../src/import/csv/columns';
+import { BatchPipeline } from '../src/import/engine/batch-pipeline';
+import { BatchWriter } from '../src/import/engine/batch-writer';
+import { BatchBuilder } from '../src/import/engine/parse/batch-builder';
+import type { ParsedBatch } from '../src/import/engine/parse/parsed-batch';
+import { seedCatalog } from './support/imports';
+import { createTestApp, TestApp } from './support/test-app';
+
+// Two batches of one import in the database at once (leader and follower), against a real
+// PostgreSQL: commit order, and a real deadlock with another transaction, which the pipeline
+// resolves by sending the batches again one at a time.
+
+const HEADER = ['client_code', 'service_code'];
+
+describe('BatchPipeline with PostgreSQL', () => {
+  let t: TestApp;
+  let writer: BatchWriter;
+  const open: Client[] = [];
+
+  const connect = async (settings = ''): Promise<Client> => {
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    if (settings) await db.query(settings);
+    open.push(db);
+    return db;
+  };
+
+  /** One parse session's consecutive batches (so pairs of the batch before are marked, as in an import). */
+  const batches = (...files: string[][][]): ParsedBatch[] => {
+    const builder = new BatchBuilder(mapColumns(HEADER).columns, HEADER.length, false);
+    let rowNumber = 1;
+    return files.map((rows) => {
+      for (const fields of rows) builder.add({ rowNumber: rowNumber++, fields });
+      return builder.take();
+    });
+  };
+
+  const newJob = async (): Promise<{ id: string; lease: number; checkpoint: number; dryRun: boolean }> => {
+    const [row] = await t.dataSource.query(
+      `INSERT INTO service_import_jobs (code, status, file_name, upload_key, file_size, file_sha256, encoding,
+                                        delimiter, header, lease, started_at)
+       VALUES (gen_random_uuid()::text, 'InProgress', 'f.csv', 'k', 1, 'x', 'utf-8', ',', $1, 1, now())
+       RETURNING id`,
+      [HEADER],
+    );
+    return { id: row.id, lease: 1, checkpoint: 0, dryRun: false };
+  };
+
+  const jobCounters = async (id: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT processed_items, created_count, skipped_count FROM service_import_jobs WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
+  const assigned = async (importJobId: string): Promise<string[]> =>
+    (
+      await t.dataSource.query(
+        `SELECT c.code || '/' || b.code AS pair FROM client_billable_services x
+           JOIN clients c ON c.id = x.client_id JOIN billable_services b ON b.id = x.billable_service_id
+          WHERE x.import_job_id = $1 ORDER BY 1`,
+        [importJobId],
+      )
+    ).map((r: { pair: string }) => r.pair);
+
+  /** Resolves once `count` of our sessions wait for a lock. */
+  const waitForLockWaits = async (count: number): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      const [row] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (row.n >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`fewer than ${count} sessions waited for a lock`);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ APP_ROLE: 'api' });
+    writer = t.app.get(BatchWriter);
+    await seedCatalog(t.dataSource, ['A', 'B', 'C', 'D'], [['S', '1.00']]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((db) => db.end().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('commits a follower after its leader, the earlier row of a pair winning across the two', async () => {
+    const job = await newJob();
+    const dbs = [await connect(), await connect()];
+    const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
+      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
+    );
+    const [first, second] = batches(
+      [
+        ['A', 'S'],
+        ['B', 'S'],
+      ],
+      [
+        ['b', 's'],
+        ['C', 'S'],
+      ],
+    );
+    expect(await pipeline.push(first)).toBeUndefined();
+    expect(await pipeline.push(second)).toBeUndefined();
+    expect(await pipeline.drain()).toBeUndefined();
+    expect(await jobCounters(job.id)).toEqual({ processed_items: 4, created_count: 3, skipped_count: 1 });
+    expect(await assigned(job.id)).toEqual(['A/S', 'B/S', 'C/S']);
+    const rows = await t.dataSource.query(
+      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1`,
+      [job.id],
+    );
+    expect(rows).toEqual([{ row_number: 3, reason: 'ALREADY_ASSIGNED' }]);
+  });
+
+  it('resolves a deadlock with another import’s transaction by sending the batches again one at a time', async () => {
+    await t.dataSource.query(`DELETE FROM client_billable_services`);
+    const job = await newJob();
+    // Our sessions look for deadlocks after 300 ms; the other one only after a minute, so PostgreSQL
+    // ends one of ours, the case the pipeline must handle.
+    const dbs = [
+      await connect(`SET deadlock_timeout = '300ms'`),
+      await connect(`SET deadlock_timeout = '300ms'`),
+    ];
+    const other = await connect(`SET deadlock_timeout = '60s'`);
+    const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
+      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
+    );
+    const [leader, follower] = batches([['D', 'S']], [['C', 'S']]);
+
+    // The other transaction holds D/S; our leader waits for it, with the job row locked. Our follower
+    // inserts C/S and waits for the job row. The other transaction then wants C/S: a cycle.
+    await other.query('BEGIN');
+    await other.query(
+      `INSERT INTO client_billable_services (client_id, billable_service_id, quantity, unit_price)
+       SELECT c.id, b.id, 1, 1 FROM clients c, billable_services b WHERE c.code = 'D' AND b.code = 'S'`,
+    );
+    await pipeline.push(leader);
+    await pipeline.push(follower);
+    await waitForLockWaits(2);
+    const otherWants = other.query(
+      `INSERT INTO client_billable_services (client_id, billable_service_id, quantity, unit_price)
+       SELECT c.id, b.id, 1, 1 FROM clients c, billable_services b WHERE c.code = 'C' AND b.code = 'S'`,
+    );
+    // PostgreSQL ends one of our batches; the follower then gives C/S up, the other transaction gets
+    // it and commits, and our batches, sent again, find both pairs assigned.
+    await otherWants;
+    await other.query('COMMIT');
+    expect(await pipeline.drain()).toBeUndefined();
+    expect(pipeline.deadlocks).toBe(1);
+    expect(await jobCounters(job.id)).toEqual({ processed_items: 2, created_count: 0, skipped_count: 2 });
+    const rows = await t.dataSource.query(
+      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1 ORDER BY row_number`,
+      [job.id],
+    );
+    expect(rows).toEqual([
+      { row_number: 1, reason: 'ALREADY_ASSIGNED' },
+      { row_number: 2, reason: 'ALREADY_ASSIGNED' },
+    ]);
+  });
+});
