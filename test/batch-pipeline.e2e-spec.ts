@@ -4,7 +4,7 @@ import { BatchPipeline } from '../src/import/engine/batch-pipeline';
 import { BatchWriter } from '../src/import/engine/batch-writer';
 import { BatchBuilder } from '../src/import/engine/parse/batch-builder';
 import type { ParsedBatch } from '../src/import/engine/parse/parsed-batch';
-import { seedCatalog } from './support/imports';
+import { fetchReport, seedCatalog, uploadAndWait } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 
 // Two batches of one import in the database at once (leader and follower), against a real
@@ -163,5 +163,72 @@ describe('BatchPipeline with PostgreSQL', () => {
       { row_number: 1, reason: 'ALREADY_ASSIGNED' },
       { row_number: 2, reason: 'ALREADY_ASSIGNED' },
     ]);
+  });
+});
+
+/**
+ * A file whose pairs repeat at every distance, so repeats fall in the same batch, the batch before
+ * and batches further back, plus unknown clients and a pair assigned before the import.
+ */
+function repeatingFile(): { csv: string; firstRowOfPair: Map<string, number> } {
+  const lines = ['clientCode,serviceCode,quantity,notes'];
+  const firstRowOfPair = new Map<string, number>();
+  let seed = 7;
+  for (let row = 1; row <= 120; row++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const client = row % 17 === 0 ? 'NOBODY' : `R${seed % 5}`;
+    const service = `T${(seed >> 8) % 4}`;
+    const pair = `${client}/${service}`;
+    if (client !== 'NOBODY' && pair !== 'R0/T0' && !firstRowOfPair.has(pair)) firstRowOfPair.set(pair, row);
+    // Codes match case-insensitively: every other row spells its client in lower case.
+    lines.push(`${row % 2 ? client : client.toLowerCase()},${service},1,row ${row}`);
+  }
+  return { csv: lines.join('\n') + '\n', firstRowOfPair };
+}
+
+describe('ImportEngine with one and with two connections', () => {
+  const file = repeatingFile();
+
+  async function importWith(connections: string) {
+    const t = await createTestApp({ IMPORT_BATCH_SIZE: '3', IMPORT_DB_CONNECTIONS: connections });
+    try {
+      await seedCatalog(
+        t.dataSource,
+        ['R0', 'R1', 'R2', 'R3', 'R4'],
+        ['T0', 'T1', 'T2', 'T3'].map((s): [string, string] => [s, '2.00']),
+      );
+      await t.dataSource.query(
+        `INSERT INTO client_billable_services (client_id, billable_service_id, quantity, unit_price)
+         SELECT c.id, b.id, 1, 1 FROM clients c, billable_services b WHERE c.code = 'R0' AND b.code = 'T0'`,
+      );
+      const job = await uploadAndWait(t.app, file.csv, 'repeats.csv');
+      const records = await t.dataSource.query(
+        `SELECT c.code || '/' || b.code AS pair, x.notes FROM client_billable_services x
+           JOIN clients c ON c.id = x.client_id JOIN billable_services b ON b.id = x.billable_service_id
+          WHERE x.import_job_id IS NOT NULL ORDER BY 1`,
+      );
+      const report = (await fetchReport(job.notImportedDownloadUrl as string)).text;
+      return { job, records, report };
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('creates each pair from its first row in the file and writes the same report either way', async () => {
+    const two = await importWith('2');
+    const one = await importWith('1');
+    const expected = [...file.firstRowOfPair].sort().map(([pair, row]) => ({ pair, notes: `row ${row}` }));
+    expect(two.records).toEqual(expected);
+    expect(one.records).toEqual(expected);
+    const counters = (j: typeof one.job) => [
+      j.status,
+      j.processedItems,
+      j.createdCount,
+      j.skippedCount,
+      j.errorCount,
+    ];
+    expect(counters(two.job)).toEqual(['Completed', 120, expected.length, 120 - expected.length, 0]);
+    expect(counters(one.job)).toEqual(counters(two.job));
+    expect(two.report).toBe(one.report);
   });
 });

@@ -34,7 +34,9 @@ const STAGE_DDL = `
     notes text
   ) ON COMMIT DELETE ROWS`;
 
-// Resolves the batch's codes with two joins, inserts the first occurrence of every pair in a fixed
+// Resolves the batch's codes with two joins (a client is one index lookup per row, forced by the
+// LATERAL ... OFFSET 0: the cost follows the batch, never the size of the clients table, and the
+// staging table needs no statistics), inserts the first occurrence of every pair in a fixed
 // order (client, service) so that concurrent imports of overlapping pairs cannot deadlock, and
 // reports every row that was not created. Same-pair rows later in the batch ("first" false) are
 // never inserted: they are ALREADY_ASSIGNED once their pair exists.
@@ -43,7 +45,7 @@ const resolveSql = (target: 'real' | 'dry') => `
     SELECT st.rn, st.first, c.id AS client_id, c.is_active, b.id AS service_id,
            st.qty, coalesce(st.price, b.unit_price) AS price, st.sd, st.ed, st.notes
       FROM assignment_stage st
-      LEFT JOIN clients c ON lower(c.code) = st.cc
+      LEFT JOIN LATERAL (SELECT id, is_active FROM clients WHERE lower(code) = st.cc OFFSET 0) c ON true
       LEFT JOIN billable_services b ON lower(b.code) = st.sc
   ),
   ins AS (
@@ -97,9 +99,6 @@ export class AssignmentBulkService {
     await db.query(STAGE_DDL);
     const bytes = Buffer.from(stage.bytes.buffer, stage.bytes.byteOffset, stage.bytes.byteLength);
     await pipeline(Readable.from([bytes]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
-    // Without statistics the planner guesses the staging table's size and, for small batches, hashes
-    // every client; ANALYZE of the two join columns buys index lookups sized to the batch.
-    await db.query('ANALYZE assignment_stage (cc, sc)');
     const result = await db.query<{ rn: number; reason: AssignmentSkipReason }>(
       options.dryRun ? SQL.dry : SQL.real,
       [options.importJobId],
