@@ -119,6 +119,18 @@ describe('BatchPipeline with PostgreSQL', () => {
     expect(rows).toEqual([{ row_number: 3, reason: 'ALREADY_ASSIGNED' }]);
   });
 
+  it('lets the next batch go when a batch fails before it could take the job lock', async () => {
+    const job = await newJob();
+    const broken = new Client({ connectionString: t.databaseUrl });
+    await broken.connect();
+    await broken.end();
+    let locked = false;
+    const order = { lockFirst: true, predecessorLocked: Promise.resolve(), onLocked: () => (locked = true) };
+    const [batch] = batches([['A', 'S']]);
+    await expect(writer.commit(broken, job, batch, order)).rejects.toThrow();
+    expect(locked).toBe(true);
+  });
+
   it('resolves a deadlock with another import’s transaction by sending the batches again one at a time', async () => {
     await t.dataSource.query(`DELETE FROM client_billable_services`);
     const job = await newJob();

@@ -62,8 +62,8 @@ export class BatchWriter {
   ): Promise<BatchResult> {
     await order.predecessorLocked;
     const started = performance.now();
-    await db.query('BEGIN');
     try {
+      await db.query('BEGIN');
       if (order.lockFirst) {
         const check = await lockJob(db, job);
         order.onLocked();
@@ -107,6 +107,7 @@ export class BatchWriter {
       await db.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      // Whatever happened, the next batch must not wait for this one's lock forever.
       order.onLocked();
     }
   }
