@@ -119,6 +119,27 @@ describe('BatchPipeline with PostgreSQL', () => {
     expect(rows).toEqual([{ row_number: 3, reason: 'ALREADY_ASSIGNED' }]);
   });
 
+  it('resolves a repeated pair once the batch before has committed, as one batch at a time would', async () => {
+    const job = await newJob();
+    const dbs = [await connect(), await connect()];
+    const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
+      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
+    );
+    const [first, second] = batches([['LATE', 'S']], [['LATE', 'S']]);
+    expect(await pipeline.push(first)).toBeUndefined();
+    expect(await pipeline.drain()).toBeUndefined();
+    // The client arrives between the two batches: row 2 is the pair's first chance to be created.
+    await seedCatalog(t.dataSource, ['LATE'], []);
+    expect(await pipeline.push(second)).toBeUndefined();
+    expect(await pipeline.drain()).toBeUndefined();
+    expect(await assigned(job.id)).toEqual(['LATE/S']);
+    const rows = await t.dataSource.query(
+      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1`,
+      [job.id],
+    );
+    expect(rows).toEqual([{ row_number: 1, reason: 'CLIENT_NOT_FOUND' }]);
+  });
+
   it('lets the next batch go when a batch fails before it could take the job lock', async () => {
     const job = await newJob();
     const broken = new Client({ connectionString: t.databaseUrl });
@@ -134,12 +155,10 @@ describe('BatchPipeline with PostgreSQL', () => {
   it('resolves a deadlock with another import’s transaction by sending the batches again one at a time', async () => {
     await t.dataSource.query(`DELETE FROM client_billable_services`);
     const job = await newJob();
-    // Our sessions look for deadlocks after 300 ms; the other one only after a minute, so PostgreSQL
-    // ends one of ours, the case the pipeline must handle.
-    const dbs = [
-      await connect(`SET deadlock_timeout = '300ms'`),
-      await connect(`SET deadlock_timeout = '300ms'`),
-    ];
+    // PostgreSQL looks for a deadlock once per wait, after deadlock_timeout: our sessions after 2 s
+    // (the cycle is closed well before), the other one only after a minute. So PostgreSQL ends one
+    // of ours, the case the pipeline must handle.
+    const dbs = [await connect(`SET deadlock_timeout = '2s'`), await connect(`SET deadlock_timeout = '2s'`)];
     const other = await connect(`SET deadlock_timeout = '60s'`);
     const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
       writer.commit(dbs[i], { ...job, checkpoint }, batch, order),

@@ -25,6 +25,7 @@ const STAGE_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS assignment_stage (
     rn integer NOT NULL,
     first boolean NOT NULL,
+    deferred boolean NOT NULL,
     cc text NOT NULL,
     sc text NOT NULL,
     qty integer,
@@ -34,19 +35,21 @@ const STAGE_DDL = `
     notes text
   ) ON COMMIT DELETE ROWS`;
 
-// Resolves the batch's codes with two joins (a client is one index lookup per row, forced by the
-// LATERAL ... OFFSET 0: the cost follows the batch, never the size of the clients table, and the
-// staging table needs no statistics), inserts the first occurrence of every pair in a fixed
-// order (client, service) so that concurrent imports of overlapping pairs cannot deadlock, and
-// reports every row that was not created. Same-pair rows later in the batch ("first" false) are
-// never inserted: they are ALREADY_ASSIGNED once their pair exists.
-const resolveSql = (target: 'real' | 'dry') => `
+// Resolves the codes of the batch's rows (deferred ones, or the others) with two joins (a client is
+// one index lookup per row, forced by the LATERAL ... OFFSET 0: the cost follows the batch, never
+// the size of the clients table, and the staging table needs no statistics), inserts the first
+// occurrence of every pair in (client, service) order, and reports every row that was not created.
+// Same-pair rows later in the batch ("first" false) are never inserted: they are ALREADY_ASSIGNED
+// once their pair exists. Inserting in one order keeps two one-statement batches from deadlocking;
+// PostgreSQL resolves the deadlocks that remain possible (see BatchPipeline).
+const resolveSql = (target: 'real' | 'dry', deferred: boolean) => `
   WITH s AS (
     SELECT st.rn, st.first, c.id AS client_id, c.is_active, b.id AS service_id,
            st.qty, coalesce(st.price, b.unit_price) AS price, st.sd, st.ed, st.notes
       FROM assignment_stage st
       LEFT JOIN LATERAL (SELECT id, is_active FROM clients WHERE lower(code) = st.cc OFFSET 0) c ON true
       LEFT JOIN billable_services b ON lower(b.code) = st.sc
+     WHERE st.deferred = ${deferred}
   ),
   ins AS (
     ${
@@ -81,15 +84,22 @@ const resolveSql = (target: 'real' | 'dry') => `
    WHERE ins.client_id IS NULL
    ORDER BY s.rn`;
 
-const SQL = { real: resolveSql('real'), dry: resolveSql('dry') };
+const SQL = {
+  real: resolveSql('real', false),
+  dry: resolveSql('dry', false),
+  realDeferred: resolveSql('real', true),
+  dryDeferred: resolveSql('dry', true),
+};
 
 /**
  * Assigns catalog services to clients a whole batch at a time: the rows, already in COPY text form
- * (AssignmentStageBuilder, built where the file is parsed), are COPYed into a temporary staging table and resolved and inserted by one INSERT ... SELECT ... ON CONFLICT DO NOTHING
- * RETURNING. No query per row. Runs on the caller's connection, inside the caller's transaction.
+ * (AssignmentStageBuilder, built where the file is parsed), are COPYed into a temporary staging table
+ * and resolved and inserted by one INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING. No query
+ * per row. Runs on the caller's connection, inside the caller's transaction.
  */
 @Injectable()
 export class AssignmentBulkService {
+  /** Stages the batch and assigns its rows, except the deferred ones. */
   async assign(
     db: ClientBase,
     stage: AssignmentStage,
@@ -99,12 +109,32 @@ export class AssignmentBulkService {
     await db.query(STAGE_DDL);
     const bytes = Buffer.from(stage.bytes.buffer, stage.bytes.byteOffset, stage.bytes.byteLength);
     await pipeline(Readable.from([bytes]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
-    const result = await db.query<{ rn: number; reason: AssignmentSkipReason }>(
-      options.dryRun ? SQL.dry : SQL.real,
-      [options.importJobId],
-    );
+    return this.resolve(db, stage.count - stage.deferred, options.dryRun ? SQL.dry : SQL.real, options);
+  }
+
+  /**
+   * Assigns the batch's deferred rows (staged by assign(), same transaction): call it once the batch
+   * before has committed, so a pair it had is seen as it left it.
+   */
+  async assignDeferred(
+    db: ClientBase,
+    stage: AssignmentStage,
+    options: AssignOptions,
+  ): Promise<AssignmentBatchResult> {
+    if (stage.deferred === 0) return { created: 0, skipped: [] };
+    return this.resolve(db, stage.deferred, options.dryRun ? SQL.dryDeferred : SQL.realDeferred, options);
+  }
+
+  private async resolve(
+    db: ClientBase,
+    rows: number,
+    sql: string,
+    options: AssignOptions,
+  ): Promise<AssignmentBatchResult> {
+    if (rows === 0) return { created: 0, skipped: [] };
+    const result = await db.query<{ rn: number; reason: AssignmentSkipReason }>(sql, [options.importJobId]);
     return {
-      created: stage.count - result.rows.length,
+      created: rows - result.rows.length,
       skipped: result.rows.map((r) => ({ rowNumber: r.rn, reason: r.reason })),
     };
   }

@@ -22,7 +22,7 @@ describe('stageAssignments', () => {
     ]);
     expect(stage.count).toBe(2);
     expect(text(stage)).toBe(
-      '3\tt\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\n' + '7\tt\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\n',
+      '3\tt\tf\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\n' + '7\tt\tf\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\n',
     );
   });
 
@@ -40,35 +40,38 @@ describe('stageAssignments', () => {
     ).toEqual(['t', 'f', 't', 'f', undefined]);
   });
 
-  it('marks a pair of the batch before as not first, and forgets it one batch later', () => {
+  it('defers the first row of a pair the batch before also had, and forgets it one batch later', () => {
     const builder = new AssignmentStageBuilder();
-    const firsts = (rows: Partial<AssignmentRow>[]) => {
+    const flags = (rows: Partial<AssignmentRow>[]) => {
       for (const r of rows) builder.add(row(r));
-      return text(builder.build())
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split('\t')[1]);
+      const stage = builder.build();
+      const lines = text(stage).split('\n').filter(Boolean);
+      return { flags: lines.map((line) => line.split('\t').slice(1, 3).join('')), deferred: stage.deferred };
     };
-    expect(firsts([{ rowNumber: 1 }, { rowNumber: 2, serviceCode: 'S2' }])).toEqual(['t', 't']);
-    // Pair (c1, s1) was in the batch before: the earlier row of the file keeps it.
+    // first, deferred
+    expect(flags([{ rowNumber: 1 }, { rowNumber: 2, serviceCode: 'S2' }])).toEqual({
+      flags: ['tf', 'tf'],
+      deferred: 0,
+    });
+    // (c1, s1) was in the batch before: its first row here waits for that batch; a repeat is not first.
     expect(
-      firsts([
-        { rowNumber: 3, clientCode: 'c1' },
-        { rowNumber: 4, serviceCode: 'S3' },
-      ]),
-    ).toEqual(['f', 't']);
-    // Two batches back (c1, s2) is committed before this batch starts: the database decides.
+      flags([{ rowNumber: 3, clientCode: 'c1' }, { rowNumber: 4, serviceCode: 'S3' }, { rowNumber: 5 }]),
+    ).toEqual({ flags: ['tt', 'tf', 'ff'], deferred: 1 });
+    // (c1, s2) was two batches back, committed before this batch starts: nothing to wait for.
     expect(
-      firsts([
-        { rowNumber: 5, serviceCode: 'S2' },
-        { rowNumber: 6, serviceCode: 'S3' },
+      flags([
+        { rowNumber: 6, serviceCode: 'S2' },
+        { rowNumber: 7, serviceCode: 'S3' },
       ]),
-    ).toEqual(['t', 'f']);
+    ).toEqual({
+      flags: ['tf', 'tt'],
+      deferred: 1,
+    });
   });
 
   it('escapes backslashes, tabs and line breaks so a value stays one column of one line', () => {
     const stage = stageAssignments([row({ clientCode: 'a\\b', notes: 'x\ty\r\nz' })]);
-    expect(text(stage)).toBe('1\tt\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\n');
+    expect(text(stage)).toBe('1\tt\tf\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\n');
   });
 
   it('is empty for no rows', () => {
@@ -78,7 +81,7 @@ describe('stageAssignments', () => {
 
   it('writes UTF-8, so codes and notes in any script arrive intact', () => {
     expect(text(stageAssignments([row({ clientCode: 'ÄÖ', notes: 'café 😀' })]))).toBe(
-      '1\tt\täö\ts1\t\\N\t\\N\t\\N\t\\N\tcafé 😀\n',
+      '1\tt\tf\täö\ts1\t\\N\t\\N\t\\N\t\\N\tcafé 😀\n',
     );
   });
 });

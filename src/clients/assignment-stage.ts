@@ -7,9 +7,11 @@ import { ByteWriter } from '../common/byte-writer';
 
 /** One batch's staging rows; plain data, so it can be posted (and its bytes transferred) between threads. */
 export interface AssignmentStage {
-  /** COPY text format in UTF-8, one line per row: rn, first, cc, sc, qty, price, sd, ed, notes. */
+  /** COPY text format in UTF-8, one line per row: rn, first, deferred, cc, sc, qty, price, sd, ed, notes. */
   bytes: Uint8Array;
   count: number;
+  /** Rows staged as deferred: the first of their pair in this batch, the pair also in the batch before. */
+  deferred: number;
 }
 
 /** One row to assign, already validated. */
@@ -26,11 +28,12 @@ export interface AssignmentRow {
 }
 
 /**
- * Builds consecutive batches. Only the first row of a (client, service) pair may be inserted: a row
- * whose pair occurred earlier in its batch, or in the batch before it, is staged with "first" false
- * and ends ALREADY_ASSIGNED once its pair exists. Looking one batch back lets two consecutive
- * batches run in the database at once (ImportEngine) without competing for a pair, so the earlier
- * row of a file always wins, as in a one-batch-at-a-time import.
+ * Builds consecutive batches. Only the first row of a (client, service) pair in a batch may be
+ * inserted ("first"); later rows of the pair end ALREADY_ASSIGNED once it exists. A first row whose
+ * pair also occurred in the batch before is "deferred": it is resolved and inserted only once that
+ * batch has committed (AssignmentBulkService.assignDeferred). So two consecutive batches can run in
+ * the database at once (ImportEngine) without competing for a pair, and each row still gets the
+ * answer one batch at a time would give it.
  */
 export class AssignmentStageBuilder {
   /** Pairs of this batch's rows. */
@@ -39,16 +42,19 @@ export class AssignmentStageBuilder {
   private previous = new Set<string>();
   private readonly out = new ByteWriter();
   private count = 0;
+  private deferred = 0;
 
   add(row: AssignmentRow): void {
     const cc = row.clientCode.toLowerCase();
     const sc = row.serviceCode.toLowerCase();
     const pair = `${cc}\u0000${sc}`;
-    const first = !this.seen.has(pair) && !this.previous.has(pair);
-    this.seen.add(pair);
+    const first = !this.seen.has(pair);
+    const deferred = first && this.previous.has(pair);
+    if (first) this.seen.add(pair);
+    if (deferred) this.deferred++;
     this.count++;
     this.out.write(
-      `${row.rowNumber}\t${first ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
+      `${row.rowNumber}\t${first ? 't' : 'f'}\t${deferred ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
         `${row.quantity === null ? '\\N' : row.quantity}\t${row.unitPrice ?? '\\N'}\t` +
         `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\n`,
     );
@@ -56,8 +62,9 @@ export class AssignmentStageBuilder {
 
   /** The rows added so far; the builder starts the next batch. */
   build(): AssignmentStage {
-    const stage = { bytes: this.out.take(), count: this.count };
+    const stage = { bytes: this.out.take(), count: this.count, deferred: this.deferred };
     this.count = 0;
+    this.deferred = 0;
     this.previous = this.seen;
     this.seen = new Set<string>();
     return stage;

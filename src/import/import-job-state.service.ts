@@ -76,8 +76,9 @@ export class ImportJobStateService {
 
   /**
    * Queued/InProgress → Cancelled. A worker in the middle of a batch holds the job row lock until
-   * that batch commits, so this waits for it; the worker's next batch then finds the job Cancelled
-   * and stops, leaving the rows already written and counted.
+   * that batch commits (and the batch queued for the lock behind it goes first), so this waits for
+   * them; the worker's next batch then finds the job Cancelled and stops, leaving the rows already
+   * written and counted.
    */
   async cancel(importId: string): Promise<boolean> {
     const rows = await this.db.query(

@@ -141,8 +141,8 @@ export class ImportController {
   @ApiOperation({
     summary: 'Cancel an import',
     description:
-      'A Queued import is Cancelled at once; an InProgress one stops at its next batch boundary (rows already ' +
-      'written stay, and the counters say how many).',
+      'A Queued import is Cancelled at once; an InProgress one stops once the batches already in the database ' +
+      '(at most two) have committed (rows already written stay, and the counters say how many).',
   })
   @ApiOkResponse({ type: ServiceImportJobDto })
   @ApiNotFoundResponse({ description: 'No import with this code' })

@@ -1,4 +1,4 @@
-import { BatchPipeline, SendBatch } from './batch-pipeline';
+import { BatchPipeline, DEADLOCK_SENDS, SendBatch } from './batch-pipeline';
 import type { BatchOrder, BatchResult } from './batch-writer';
 import type { ParsedBatch } from './parse/parsed-batch';
 
@@ -138,12 +138,71 @@ describe('BatchPipeline', () => {
     expect(pipeline.deadlocks).toBe(0);
   });
 
-  it('passes on a deadlock when there is only one connection (nothing to resend differently)', async () => {
+  it('sends a batch again after a deadlock with one connection too', async () => {
     const { send, sent } = fakeSend();
     const pipeline = new BatchPipeline(1, 0, send);
+    await pipeline.push(batch(4));
+    const drained = pipeline.drain();
+    sent[0].settle(deadlock());
+    await waitUntil(() => sent.length === 2);
+    expect([sent[1].connection, sent[1].checkpoint, sent[1].order.lockFirst]).toEqual([0, 0, true]);
+    sent[1].settle(committed);
+    expect(await drained).toBeUndefined();
+    expect(pipeline.deadlocks).toBe(1);
+  });
+
+  it('sends nothing again until the younger batch in flight has ended (its connection is busy)', async () => {
+    const { send, sent } = fakeSend();
+    const pipeline = new BatchPipeline(2, 0, send);
+    await pipeline.push(batch(1));
     await pipeline.push(batch(1));
     const drained = pipeline.drain();
     sent[0].settle(deadlock());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(sent).toHaveLength(2);
+    sent[1].settle({ ok: false, why: 'lease-lost' });
+    await waitUntil(() => sent.length === 3);
+    sent[2].settle(committed);
+    await waitUntil(() => sent.length === 4);
+    sent[3].settle(committed);
+    expect(await drained).toBeUndefined();
+  });
+
+  it('resends when the younger batch was the one PostgreSQL ended', async () => {
+    const { send, sent } = fakeSend();
+    const pipeline = new BatchPipeline(2, 0, send);
+    await pipeline.push(batch(10));
+    await pipeline.push(batch(20));
+    const drained = pipeline.drain();
+    sent[0].settle(committed);
+    sent[1].settle(deadlock());
+    await waitUntil(() => sent.length === 3);
+    expect([sent[2].connection, sent[2].checkpoint, sent[2].order.lockFirst]).toEqual([0, 10, true]);
+    sent[2].settle(committed);
+    expect(await drained).toBeUndefined();
+    expect(pipeline.deadlocks).toBe(1);
+  });
+
+  it(`passes a deadlock on after ${DEADLOCK_SENDS} sends of the same batch alone`, async () => {
+    const { send, sent } = fakeSend();
+    const pipeline = new BatchPipeline(2, 0, send);
+    await pipeline.push(batch(1));
+    const drained = pipeline.drain();
+    drained.catch(() => undefined);
+    sent[0].settle(deadlock());
+    for (let n = 2; n <= DEADLOCK_SENDS + 1; n++) {
+      await waitUntil(() => sent.length === n);
+      sent[n - 1].settle(deadlock());
+    }
     await expect(drained).rejects.toThrow('deadlock detected');
+    expect(sent).toHaveLength(DEADLOCK_SENDS + 1);
   });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

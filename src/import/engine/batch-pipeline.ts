@@ -33,10 +33,10 @@ const SERIAL: BatchOrder = {
  * backends, which is most of an import's time. The parse thread never puts a (client, service) pair
  * into two consecutive batches (AssignmentStageBuilder), so the two never compete for a pair.
  *
- * Two such batches can still deadlock with another import's batch that needs a pair from each (a
- * one-batch-at-a-time import cannot: it inserts in one order). PostgreSQL then ends one of the
- * transactions; when it is ours, the batches in flight are sent again one at a time, which cannot
- * deadlock, and the run goes on.
+ * Two such batches can still deadlock with another import's batches that need a pair from each (two
+ * one-statement batches cannot: each inserts in one order). PostgreSQL then ends one of the
+ * transactions; when it is ours, the batches in flight are sent again one at a time (a few times,
+ * after a short random pause, should a deadlock strike again) and the run goes on.
  */
 export class BatchPipeline {
   private readonly inFlight: Flight[] = [];
@@ -102,7 +102,7 @@ export class BatchPipeline {
     try {
       result = await oldest.result;
     } catch (error) {
-      if (this.connections > 1 && isDeadlock(error)) return this.resendOneAtATime();
+      if (isDeadlock(error)) return this.resendOneAtATime();
       throw error;
     }
     this.inFlight.shift();
@@ -113,12 +113,25 @@ export class BatchPipeline {
    * The oldest batch was ended by a deadlock. The later ones cannot have committed (each expects the
    * checkpoint the oldest leaves); once they have ended, all are sent again in order, one at a time.
    */
+  private async sendAlone(flight: Flight): Promise<BatchResult> {
+    for (let send = 1; ; send++) {
+      try {
+        return await this.send(0, flight.checkpoint, flight.batch, SERIAL);
+      } catch (error) {
+        if (!isDeadlock(error) || send >= DEADLOCK_SENDS) throw error;
+        this.deadlocks++;
+        // The other side of the deadlock usually goes on; do not meet it again at once.
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 180));
+      }
+    }
+  }
+
   private async resendOneAtATime(): Promise<PipelineStop | undefined> {
     this.deadlocks++;
     const again = this.inFlight.splice(0);
     await Promise.allSettled(again.map((f) => f.result));
     for (const flight of again) {
-      const result = await this.send(0, flight.checkpoint, flight.batch, SERIAL);
+      const result = await this.sendAlone(flight);
       if (!result.ok) return result.why;
     }
     this.launched = 0;
@@ -126,6 +139,9 @@ export class BatchPipeline {
     return undefined;
   }
 }
+
+/** Sends of one batch, alone, before a deadlock is passed on (the attempt then fails and is retried). */
+export const DEADLOCK_SENDS = 5;
 
 /** PostgreSQL's deadlock_detected. */
 export function isDeadlock(error: unknown): boolean {

@@ -69,12 +69,17 @@ export class BatchWriter {
         order.onLocked();
         if (!check.ok) return await rollback(db, check.why);
       }
-      const result = await this.assignments.assign(db, batch.stage, {
-        importJobId: job.id,
-        dryRun: job.dryRun,
-      });
+      const options = { importJobId: job.id, dryRun: job.dryRun };
+      const result = await this.assignments.assign(db, batch.stage, options);
+      if (!order.lockFirst) {
+        const check = await lockJob(db, job);
+        order.onLocked();
+        if (!check.ok) return await rollback(db, check.why);
+      }
+      // The batch before has committed now: the rows whose pair it also had can be resolved.
+      const deferred = await this.assignments.assignDeferred(db, batch.stage, options);
       const rejected = batch.errors.slice();
-      for (const skip of result.skipped) {
+      for (const skip of [...result.skipped, ...deferred.skipped]) {
         const row = validRowDetails(batch, indexOfRow(batch.valid.rowNumbers, skip.rowNumber));
         rejected.push({
           rowNumber: skip.rowNumber,
@@ -84,15 +89,14 @@ export class BatchWriter {
           valuesJson: JSON.stringify(row.values),
         });
       }
-      if (!order.lockFirst) {
-        const check = await lockJob(db, job);
-        order.onLocked();
-        if (!check.ok) return await rollback(db, check.why);
-      }
       // Rows of the job are written under its lock: a stale worker of the same job never waits for
       // our rows while holding the lock we wait for.
       if (rejected.length > 0) await insertRejected(db, job.id, rejected);
-      const commit = { created: result.created, skipped: result.skipped.length, errors: batch.errors.length };
+      const commit = {
+        created: result.created + deferred.created,
+        skipped: result.skipped.length + deferred.skipped.length,
+        errors: batch.errors.length,
+      };
       await db.query(
         `UPDATE service_import_jobs
             SET processed_items = processed_items + $2, created_count = created_count + $3,
@@ -119,7 +123,9 @@ async function lockJob(
   job: { id: string; lease: number; checkpoint: number },
 ): Promise<JobCheck> {
   const lock = await db.query<{ status: string; lease: number; processed_items: number }>(
-    `SELECT status, lease, processed_items FROM service_import_jobs WHERE id = $1 FOR UPDATE`,
+    // NO KEY UPDATE: it orders the batches and conflicts with every UPDATE of the job (cancel, a new
+    // lease), yet not with the key-share lock a foreign key to the job takes (service_import_dry_pairs).
+    `SELECT status, lease, processed_items FROM service_import_jobs WHERE id = $1 FOR NO KEY UPDATE`,
     [job.id],
   );
   const row = lock.rows[0];

@@ -17,7 +17,7 @@ describe('BatchBuilder', () => {
     expect(batch.size).toBe(2);
     expect(batch.stage.count).toBe(2);
     expect(stageText(batch)).toBe(
-      '4\tt\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\n5\tt\tc2\tş2 "x"\t\\N\t\\N\t\\N\t\\N\t\\N\n',
+      '4\tt\tf\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\n5\tt\tf\tc2\tş2 "x"\t\\N\t\\N\t\\N\t\\N\t\\N\n',
     );
     expect(batch.valid.rowNumbers).toEqual([4, 5]);
     expect(validRowDetails(batch, 0)).toEqual({
@@ -77,14 +77,14 @@ describe('BatchBuilder', () => {
     b.add({ rowNumber: 3, fields: ['C1', 'S1'] });
     const next = b.take();
     expect(next.size).toBe(2);
-    // (c1, s1) belongs to the batch before: the earlier row keeps it (AssignmentStageBuilder).
+    // (c1, s1) was in the batch before: row 3 is deferred until that batch commits (AssignmentStageBuilder).
     expect(stageText(next)).toBe(
-      '2\tt\tc2\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n' + '3\tf\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n',
+      '2\tt\tf\tc2\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n' + '3\tt\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n',
     );
     expect(next.valid.rowNumbers).toEqual([2, 3]);
     expect(validRowDetails(next, 0).values).toEqual(['C2', 'S1']);
     // the first batch's bytes are its own, not overwritten by the next one
-    expect(stageText(first)).toBe('1\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
+    expect(stageText(first)).toBe('1\tt\tf\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
   });
 });
 

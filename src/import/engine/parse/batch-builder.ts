@@ -72,7 +72,7 @@ export class BatchBuilder {
 function emptyBatch(): ParsedBatch {
   return {
     size: 0,
-    stage: { bytes: new Uint8Array(0), count: 0 },
+    stage: { bytes: new Uint8Array(0), count: 0, deferred: 0 },
     valid: { rowNumbers: [], details: new Uint8Array(0), ends: [] },
     errors: [],
   };

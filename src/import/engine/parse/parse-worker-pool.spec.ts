@@ -51,7 +51,7 @@ describe('ParseWorkerPool', () => {
     // the bytes crossed threads intact
     expect(batches[0].stage.count).toBe(2);
     expect(Buffer.from(batches[0].stage.bytes).toString()).toBe(
-      '1\tt\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\n2\tt\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\n',
+      '1\tt\tf\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\n2\tt\tf\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\n',
     );
     expect(validRowDetails(batches[3], 0)).toEqual({
       clientCode: 'C11',
