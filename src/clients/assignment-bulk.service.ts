@@ -99,21 +99,29 @@ const SQL = {
  */
 @Injectable()
 export class AssignmentBulkService {
-  /** Stages the batch and assigns its rows, except the deferred ones. */
+  /**
+   * COPYs the batch into the staging table (temporary: it locks nothing shared). Call it before
+   * taking any lock: a COPY waiting for the data of a frozen client is not ended by
+   * statement_timeout (PostgreSQL handles a cancel only once data arrives), so it must never hold one.
+   */
+  async stage(db: ClientBase, stage: AssignmentStage): Promise<void> {
+    if (stage.count === 0) return;
+    await db.query(STAGE_DDL);
+    const bytes = Buffer.from(stage.bytes.buffer, stage.bytes.byteOffset, stage.bytes.byteLength);
+    await pipeline(Readable.from([bytes]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
+  }
+
+  /** Assigns the staged rows (stage(), same transaction), except the deferred ones. */
   async assign(
     db: ClientBase,
     stage: AssignmentStage,
     options: AssignOptions,
   ): Promise<AssignmentBatchResult> {
-    if (stage.count === 0) return { created: 0, skipped: [] };
-    await db.query(STAGE_DDL);
-    const bytes = Buffer.from(stage.bytes.buffer, stage.bytes.byteOffset, stage.bytes.byteLength);
-    await pipeline(Readable.from([bytes]), db.query(copyFrom('COPY assignment_stage FROM STDIN')));
     return this.resolve(db, stage.count - stage.deferred, options.dryRun ? SQL.dry : SQL.real, options);
   }
 
   /**
-   * Assigns the batch's deferred rows (staged by assign(), same transaction): call it once the batch
+   * Assigns the batch's deferred rows (staged by stage(), same transaction): call it once the batch
    * before has committed, so a pair it had is seen as it left it.
    */
   async assignDeferred(

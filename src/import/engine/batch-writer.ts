@@ -64,6 +64,8 @@ export class BatchWriter {
     const started = performance.now();
     try {
       await db.query('BEGIN');
+      // Staged before any lock is taken (see AssignmentBulkService.stage).
+      await this.assignments.stage(db, batch.stage);
       if (order.lockFirst) {
         const check = await lockJob(db, job);
         order.onLocked();

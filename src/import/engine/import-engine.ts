@@ -98,8 +98,9 @@ export class ImportEngine {
       await db.connect();
       // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock
       // forever: once it has been silent as long as its queue lock lasts, another worker may own the
-      // job. PostgreSQL then ends its statement (a COPY left waiting for data counts as a running
-      // statement) and its session, and the frozen worker can no longer write.
+      // job. PostgreSQL then ends its statement (a lock wait, a query) and its session, and the frozen
+      // worker can no longer write. The one wait these timeouts do not end, a COPY waiting for data,
+      // happens before a batch takes any lock (AssignmentBulkService.stage).
       const silence = this.config.queueLockDurationMs;
       await db.query(
         `SET statement_timeout = ${silence}; SET idle_in_transaction_session_timeout = ${silence}`,
