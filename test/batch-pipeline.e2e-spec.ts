@@ -47,6 +47,12 @@ describe('BatchPipeline with PostgreSQL', () => {
     return { id: row.id, lease: 1, checkpoint: 0, dryRun: false };
   };
 
+  /** The engine's pipeline over our own connections: batches of `job` from its first row. */
+  const pipelineOn = (dbs: Client[], job: Awaited<ReturnType<typeof newJob>>) =>
+    new BatchPipeline(dbs.length, 0, (i, checkpoint, batch, order) =>
+      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
+    );
+
   const jobCounters = async (id: string) =>
     (
       await t.dataSource.query(
@@ -94,9 +100,7 @@ describe('BatchPipeline with PostgreSQL', () => {
   it('commits a follower after its leader, the earlier row of a pair winning across the two', async () => {
     const job = await newJob();
     const dbs = [await connect(), await connect()];
-    const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
-      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
-    );
+    const pipeline = pipelineOn(dbs, job);
     const [first, second] = batches(
       [
         ['A', 'S'],
@@ -122,9 +126,7 @@ describe('BatchPipeline with PostgreSQL', () => {
   it('resolves a repeated pair once the batch before has committed, as one batch at a time would', async () => {
     const job = await newJob();
     const dbs = [await connect(), await connect()];
-    const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
-      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
-    );
+    const pipeline = pipelineOn(dbs, job);
     const [first, second] = batches([['LATE', 'S']], [['LATE', 'S']]);
     expect(await pipeline.push(first)).toBeUndefined();
     expect(await pipeline.drain()).toBeUndefined();
@@ -160,9 +162,7 @@ describe('BatchPipeline with PostgreSQL', () => {
     // of ours, the case the pipeline must handle.
     const dbs = [await connect(`SET deadlock_timeout = '2s'`), await connect(`SET deadlock_timeout = '2s'`)];
     const other = await connect(`SET deadlock_timeout = '60s'`);
-    const pipeline = new BatchPipeline(2, 0, (i, checkpoint, batch, order) =>
-      writer.commit(dbs[i], { ...job, checkpoint }, batch, order),
-    );
+    const pipeline = pipelineOn(dbs, job);
     const [leader, follower] = batches([['D', 'S']], [['C', 'S']]);
 
     // The other transaction holds D/S; our leader waits for it, with the job row locked. Our follower

@@ -14,17 +14,23 @@ export interface AssignmentStage {
   deferred: number;
 }
 
-/** One row to assign, already validated. */
-export interface AssignmentRow {
-  rowNumber: number;
+/** The values of one assignment, already validated (the CSV row rules produce them). */
+export interface AssignmentValues {
   clientCode: string;
   serviceCode: string;
+  /** null: not given (the default, 1, is applied when inserted). */
   quantity: number | null;
-  /** "12.50"; null takes the catalog price. */
+  /** Normalised to two decimals ("12.50"); null: not given (the catalog price applies). */
   unitPrice: string | null;
+  /** YYYY-MM-DD */
   startDate: string | null;
   endDate: string | null;
   notes: string | null;
+}
+
+/** One row to assign. */
+export interface AssignmentRow extends AssignmentValues {
+  rowNumber: number;
 }
 
 /**

@@ -3,6 +3,7 @@
  * an error even when its client is unknown). Plain functions and object literals: this runs once per
  * row, a million times per big import.
  */
+import type { AssignmentValues } from '../../clients/assignment-stage';
 import { ColumnMap } from './columns';
 
 export type ErrorReason =
@@ -51,18 +52,8 @@ export function skipMessage(reason: SkipReason, clientCode: string, serviceCode:
   return SKIP_MESSAGES[reason](clientCode, serviceCode);
 }
 
-export interface ValidRow {
+export interface ValidRow extends AssignmentValues {
   ok: true;
-  clientCode: string;
-  serviceCode: string;
-  /** null: not given (the default, 1, is applied later). */
-  quantity: number | null;
-  /** Normalised to two decimals ("12.50"); null: not given (the catalog price applies). */
-  unitPrice: string | null;
-  /** YYYY-MM-DD */
-  startDate: string | null;
-  endDate: string | null;
-  notes: string | null;
 }
 
 export interface InvalidRow {

@@ -1,4 +1,4 @@
-import type { BatchOrder, BatchResult } from './batch-writer';
+import { BatchOrder, BatchResult, SERIAL } from './batch-writer';
 import type { ParsedBatch } from './parse/parsed-batch';
 
 /** Sends one batch on connection `connection`; the batch expects the job at `checkpoint`. */
@@ -16,12 +16,6 @@ interface Flight {
   checkpoint: number;
   result: Promise<BatchResult>;
 }
-
-const SERIAL: BatchOrder = {
-  lockFirst: true,
-  predecessorLocked: Promise.resolve(),
-  onLocked: () => undefined,
-};
 
 /**
  * Keeps up to `connections` consecutive batches of one run in the database at once, each on its own
@@ -109,10 +103,7 @@ export class BatchPipeline {
     return result.ok ? undefined : result.why;
   }
 
-  /**
-   * The oldest batch was ended by a deadlock. The later ones cannot have committed (each expects the
-   * checkpoint the oldest leaves); once they have ended, all are sent again in order, one at a time.
-   */
+  /** Sends one batch on its own, again after a pause when a deadlock strikes, a few times. */
   private async sendAlone(flight: Flight): Promise<BatchResult> {
     for (let send = 1; ; send++) {
       try {
@@ -126,6 +117,10 @@ export class BatchPipeline {
     }
   }
 
+  /**
+   * The oldest batch was ended by a deadlock. The later ones cannot have committed (each expects the
+   * checkpoint the oldest leaves); once they have ended, all are sent again in order, one at a time.
+   */
   private async resendOneAtATime(): Promise<PipelineStop | undefined> {
     this.deadlocks++;
     const again = this.inFlight.splice(0);

@@ -34,7 +34,8 @@ export interface BatchOrder {
   onLocked: () => void;
 }
 
-const SERIAL: BatchOrder = {
+/** One batch at a time: take the lock first, after nobody. */
+export const SERIAL: BatchOrder = {
   lockFirst: true,
   predecessorLocked: Promise.resolve(),
   onLocked: () => undefined,
