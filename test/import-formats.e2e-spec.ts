@@ -82,6 +82,50 @@ describe('CSV formats (e2e, fixtures)', () => {
     expect(notes[2]).toBe('He said "hello, there", then left');
   });
 
+  it('keeps backslashes, tabs and line breaks in the values and messages of rows not imported', async () => {
+    const awkward = 'back\\slash, \\N, tab\there, "quoted"\r\nline 2 é😀';
+    const quoted = `"${awkward.replace(/"/g, '""')}"`;
+    const file = [
+      'clientCode,serviceCode,quantity,notes',
+      `C000001,S0001,1,${quoted}`, // 1 created
+      `C000001,S0001,2,${quoted}`, // 2 Skipped ALREADY_ASSIGNED
+      `"NO\\CLIENT\t1",S0001,1,${quoted}`, // 3 Skipped CLIENT_NOT_FOUND, the code as written
+      `C000002,S0001,${quoted},x`, // 4 Error INVALID_QUANTITY
+    ].join('\n');
+    const job = await uploadAndWait(t.app, file, 'awkward.csv');
+    expect(job).toMatchObject({ status: 'Completed', createdCount: 1, skippedCount: 2, errorCount: 1 });
+    expect((await records())[0].notes).toBe(awkward);
+    const rows = await t.dataSource.query(
+      `SELECT r.row_number, r.outcome, r.reason, r.message, r."values"
+         FROM service_import_rows r JOIN service_import_jobs j ON j.id = r.job_id
+        WHERE j.code = $1 ORDER BY r.row_number`,
+      [job.code],
+    );
+    expect(rows).toEqual([
+      {
+        row_number: 2,
+        outcome: 'Skipped',
+        reason: 'ALREADY_ASSIGNED',
+        message: 'Client "C000001" already has service "S0001".',
+        values: ['C000001', 'S0001', '2', awkward],
+      },
+      {
+        row_number: 3,
+        outcome: 'Skipped',
+        reason: 'CLIENT_NOT_FOUND',
+        message: 'No client with code "NO\\CLIENT\t1".',
+        values: ['NO\\CLIENT\t1', 'S0001', '1', awkward],
+      },
+      {
+        row_number: 4,
+        outcome: 'Error',
+        reason: 'INVALID_QUANTITY',
+        message: expect.stringContaining(awkward),
+        values: ['C000002', 'S0001', awkward, 'x'],
+      },
+    ]);
+  });
+
   it('reads short rows with empty fields and reports a row with an extra value as MALFORMED_ROW', async () => {
     const job = await uploadAndWait(t.app, fixture('ragged-rows.csv'), 'ragged.csv');
     expect(job).toMatchObject({ status: 'Completed', totalItems: 4, createdCount: 3, errorCount: 1 });

@@ -9,6 +9,14 @@ describe('ByteWriter', () => {
     expect(Buffer.from(w.take()).toString('utf8')).toBe(parts.join(''));
   });
 
+  it('appends bytes as they are, text and bytes mixed', () => {
+    const w = new ByteWriter(4);
+    w.write('a');
+    w.writeBytes(Buffer.from('ü€😀'.repeat(10)));
+    w.write('z');
+    expect(Buffer.from(w.take()).toString('utf8')).toBe('a' + 'ü€😀'.repeat(10) + 'z');
+  });
+
   it('hands out a buffer of its own on take(), transferable, and starts over', () => {
     const w = new ByteWriter();
     w.write('first');

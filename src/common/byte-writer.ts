@@ -22,6 +22,12 @@ export class ByteWriter {
     this.used += this.bytes.write(text, this.used, 'utf8');
   }
 
+  writeBytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.bytes.length) this.grow(this.used + bytes.length);
+    this.bytes.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   /** The bytes written, in a buffer of their own (the writer starts a new one). */
   take(): Uint8Array {
     const out = new Uint8Array(this.used);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { RejectedRow } from '../import/engine/parse/parsed-batch';
+import type { ErrorReason, SkipReason } from '../import/csv/row-rules';
 
 export type FinalImportStatus = 'Completed' | 'Failed' | 'Cancelled';
 
@@ -41,18 +41,22 @@ export class ImportMetrics {
     this.imports.inc({ status });
   }
 
-  /** One committed batch: its duration, the rows it created and the ones it did not import. */
-  batchCommitted(seconds: number, created: number, rejected: RejectedRow[], dryRun: boolean): void {
+  /** One committed batch: its duration, the rows it created, skipped and found in error. */
+  batchCommitted(
+    seconds: number,
+    created: number,
+    skipped: readonly { reason: SkipReason }[],
+    errors: Partial<Record<ErrorReason, number>>,
+    dryRun: boolean,
+  ): void {
     const dry_run = String(dryRun);
     this.batchDuration.observe({ dry_run }, seconds);
     if (created > 0) this.rows.inc({ outcome: 'Created', reason: '', dry_run }, created);
-    const counts = new Map<string, { outcome: string; reason: string; n: number }>();
-    for (const row of rejected) {
-      const key = `${row.outcome}\u0000${row.reason}`;
-      const entry = counts.get(key);
-      if (entry) entry.n++;
-      else counts.set(key, { outcome: row.outcome, reason: row.reason, n: 1 });
+    const skips = new Map<SkipReason, number>();
+    for (const { reason } of skipped) skips.set(reason, (skips.get(reason) ?? 0) + 1);
+    for (const [reason, n] of skips) this.rows.inc({ outcome: 'Skipped', reason, dry_run }, n);
+    for (const [reason, n] of Object.entries(errors)) {
+      if (n) this.rows.inc({ outcome: 'Error', reason, dry_run }, n);
     }
-    for (const { outcome, reason, n } of counts.values()) this.rows.inc({ outcome, reason, dry_run }, n);
   }
 }

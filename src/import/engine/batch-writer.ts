@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { AssignmentBulkService } from '../../clients/assignment-bulk.service';
 import { ImportMetrics } from '../../metrics/import-metrics';
-import { skipMessage } from '../csv/row-rules';
-import { ParsedBatch, RejectedRow, validRowDetails } from './parse/parsed-batch';
+import { insertNotImported, NotImportedRows } from './not-imported-rows';
+import { ParsedBatch, validRowDetailBytes } from './parse/parsed-batch';
 
 export interface BatchCommit {
   created: number;
@@ -81,24 +81,19 @@ export class BatchWriter {
       }
       // The batch before has committed now: the rows whose pair it also had can be resolved.
       const deferred = await this.assignments.assignDeferred(db, batch.stage, options);
-      const rejected = batch.errors.slice();
-      for (const skip of [...result.skipped, ...deferred.skipped]) {
-        const row = validRowDetails(batch, indexOfRow(batch.valid.rowNumbers, skip.rowNumber));
-        rejected.push({
-          rowNumber: skip.rowNumber,
-          outcome: 'Skipped',
-          reason: skip.reason,
-          message: skipMessage(skip.reason, row.clientCode, row.serviceCode),
-          valuesJson: JSON.stringify(row.values),
-        });
+      const notImported = new NotImportedRows();
+      const skipped = [...result.skipped, ...deferred.skipped];
+      for (const skip of skipped) {
+        const i = indexOfRow(batch.valid.rowNumbers, skip.rowNumber);
+        notImported.skipped(skip.rowNumber, skip.reason, validRowDetailBytes(batch, i));
       }
       // Rows of the job are written under its lock: a stale worker of the same job never waits for
       // our rows while holding the lock we wait for.
-      if (rejected.length > 0) await insertRejected(db, job.id, rejected);
+      await insertNotImported(db, job.id, [batch.errors.lines, notImported.take()]);
       const commit = {
         created: result.created + deferred.created,
-        skipped: result.skipped.length + deferred.skipped.length,
-        errors: batch.errors.length,
+        skipped: skipped.length,
+        errors: batch.errors.count,
       };
       await db.query(
         `UPDATE service_import_jobs
@@ -108,7 +103,13 @@ export class BatchWriter {
         [job.id, batch.size, commit.created, commit.skipped, commit.errors],
       );
       await db.query('COMMIT');
-      this.metrics.batchCommitted((performance.now() - started) / 1000, commit.created, rejected, job.dryRun);
+      this.metrics.batchCommitted(
+        (performance.now() - started) / 1000,
+        commit.created,
+        skipped,
+        batch.errors.reasons,
+        job.dryRun,
+      );
       return { ok: true, commit };
     } catch (error) {
       await db.query('ROLLBACK').catch(() => undefined);
@@ -148,30 +149,8 @@ async function rollback(db: ClientBase, why: 'cancelled' | 'lease-lost'): Promis
   return { ok: false, why };
 }
 
-async function insertRejected(db: ClientBase, jobId: string, rows: RejectedRow[]): Promise<void> {
-  const n = rows.length;
-  const numbers = new Array<number>(n);
-  const outcomes = new Array<string>(n);
-  const reasons = new Array<string>(n);
-  const messages = new Array<string>(n);
-  const values = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    numbers[i] = r.rowNumber;
-    outcomes[i] = r.outcome;
-    reasons[i] = r.reason;
-    messages[i] = r.message;
-    values[i] = r.valuesJson;
-  }
-  await db.query(
-    `INSERT INTO service_import_rows (job_id, row_number, outcome, reason, message, "values")
-     SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
-    [jobId, numbers, outcomes, reasons, messages, values],
-  );
-}
-
 /** Position of `rowNumber` in the ascending `rowNumbers` (the database reports only rows it was given). */
-function indexOfRow(rowNumbers: number[], rowNumber: number): number {
+function indexOfRow(rowNumbers: Uint32Array, rowNumber: number): number {
   let lo = 0;
   let hi = rowNumbers.length - 1;
   while (lo <= hi) {

@@ -14,6 +14,7 @@ import { ServiceImportJob } from '../service-import-job.entity';
 import { BatchPipeline } from './batch-pipeline';
 import { BatchWriter } from './batch-writer';
 import { ParseWorkerPool } from './parse/parse-worker-pool';
+import { releaseBatch } from './parse/parsed-batch';
 import { ReportWriter } from './report-writer';
 import { PermanentImportError, RunOutcome } from './run-outcome';
 
@@ -139,7 +140,10 @@ export class ImportEngine {
           order,
         )
         .then((result) => {
-          if (result.ok) this.events.changed(job.id); // live progress: one event per committed batch
+          if (result.ok) {
+            releaseBatch(batch); // committed: never sent again (a batch that was not may be)
+            this.events.changed(job.id); // live progress: one event per committed batch
+          }
           return result;
         }),
     );

@@ -1,6 +1,7 @@
 import { mapColumns } from '../../csv/columns';
 import { BatchBuilder } from './batch-builder';
-import { ParsedBatch, validRowDetails } from './parsed-batch';
+import { ParsedBatch } from './parsed-batch';
+import { readNotImported, readValidRow } from './parsed-batch-test-reader';
 
 const header = ['clientCode', 'serviceCode', 'quantity', 'unitPrice', 'notes'];
 const builder = (decimalComma = false) =>
@@ -19,18 +20,19 @@ describe('BatchBuilder', () => {
     expect(stageText(batch)).toBe(
       '4\tt\tf\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\n5\tt\tf\tc2\tş2 "x"\t\\N\t\\N\t\\N\t\\N\t\\N\n',
     );
-    expect(batch.valid.rowNumbers).toEqual([4, 5]);
-    expect(validRowDetails(batch, 0)).toEqual({
+    expect([...batch.valid.rowNumbers]).toEqual([4, 5]);
+    expect(readValidRow(batch, 0)).toEqual({
       clientCode: 'C1',
       serviceCode: 'S1',
       values: ['C1', 'S1', '2', '12.5', 'hi'],
     });
-    expect(validRowDetails(batch, 1)).toEqual({
+    expect(readValidRow(batch, 1)).toEqual({
       clientCode: 'c2',
       serviceCode: 'Ş2 "x"',
       values: ['c2', 'Ş2 "x"'],
     });
-    expect(batch.errors).toEqual([]);
+    expect(batch.errors.count).toBe(0);
+    expect(batch.errors.lines.byteLength).toBe(0);
   });
 
   it('reports rows that break a rule as errors, with their values, and counts them in the size', () => {
@@ -40,21 +42,23 @@ describe('BatchBuilder', () => {
     b.add({ rowNumber: 3, fields: ['', 'S1'] });
     const batch = b.take();
     expect(batch.size).toBe(3);
-    expect(batch.valid.rowNumbers).toEqual([2]);
-    expect(batch.errors).toEqual([
+    expect([...batch.valid.rowNumbers]).toEqual([2]);
+    expect(batch.errors.count).toBe(2);
+    expect(batch.errors.reasons).toEqual({ INVALID_QUANTITY: 1, MISSING_CLIENT_CODE: 1 });
+    expect(readNotImported(batch.errors.lines)).toEqual([
       {
         rowNumber: 1,
         outcome: 'Error',
         reason: 'INVALID_QUANTITY',
         message: expect.stringContaining('"0"'),
-        valuesJson: '["C1","S1","0"]',
+        values: ['C1', 'S1', '0'],
       },
       {
         rowNumber: 3,
         outcome: 'Error',
         reason: 'MISSING_CLIENT_CODE',
         message: 'The client code is empty.',
-        valuesJson: '["","S1"]',
+        values: ['', 'S1'],
       },
     ]);
   });
@@ -65,7 +69,7 @@ describe('BatchBuilder', () => {
     expect(stageText(comma.take())).toContain('\t12.50\t');
     const point = builder(false);
     point.add({ rowNumber: 1, fields: ['C1', 'S1', '', '12,5'] });
-    expect(point.take().errors[0].reason).toBe('INVALID_UNIT_PRICE');
+    expect(point.take().errors.reasons).toEqual({ INVALID_UNIT_PRICE: 1 });
   });
 
   it('starts a new batch after take(): rows of the last batch are not carried over, its pairs stay taken', () => {
@@ -81,8 +85,8 @@ describe('BatchBuilder', () => {
     expect(stageText(next)).toBe(
       '2\tt\tf\tc2\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n' + '3\tt\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n',
     );
-    expect(next.valid.rowNumbers).toEqual([2, 3]);
-    expect(validRowDetails(next, 0).values).toEqual(['C2', 'S1']);
+    expect([...next.valid.rowNumbers]).toEqual([2, 3]);
+    expect(readValidRow(next, 0).values).toEqual(['C2', 'S1']);
     // the first batch's bytes are its own, not overwritten by the next one
     expect(stageText(first)).toBe('1\tt\tf\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
   });

@@ -2,14 +2,19 @@ import { AssignmentStageBuilder } from '../../../clients/assignment-stage';
 import { ByteWriter } from '../../../common/byte-writer';
 import { ColumnMap } from '../../csv/columns';
 import { DataRow } from '../../csv/row-reader';
-import { validateRow } from '../../csv/row-rules';
+import { ErrorReason, validateRow } from '../../csv/row-rules';
+import { NotImportedRows, validRowDetail } from '../not-imported-rows';
 import { ParsedBatch } from './parsed-batch';
 
 /** Validates rows and gathers them into one ParsedBatch at a time. */
 export class BatchBuilder {
   private readonly stage = new AssignmentStageBuilder();
   private readonly details = new ByteWriter();
-  private batch = emptyBatch();
+  private readonly errors = new NotImportedRows();
+  private rowNumbers: number[] = [];
+  private ends: number[] = [];
+  private reasons: Partial<Record<ErrorReason, number>> = {};
+  private rows = 0;
 
   constructor(
     private readonly columns: ColumnMap,
@@ -22,13 +27,12 @@ export class BatchBuilder {
 
   /** Rows added since the last take(). */
   get size(): number {
-    return this.batch.size;
+    return this.rows;
   }
 
   add(row: DataRow): void {
-    const batch = this.batch;
     const verdict = validateRow(row.fields, this.columns, this.headerLength, this.decimalComma);
-    batch.size++;
+    this.rows++;
     if (verdict.ok) {
       this.stage.add({
         rowNumber: row.rowNumber,
@@ -40,40 +44,35 @@ export class BatchBuilder {
         endDate: verdict.endDate,
         notes: verdict.notes,
       });
-      batch.valid.rowNumbers.push(row.rowNumber);
-      const details = JSON.stringify([verdict.clientCode, verdict.serviceCode, row.fields]);
-      this.details.write(details);
-      this.chars += details.length;
-      batch.valid.ends.push(this.details.length);
+      this.rowNumbers.push(row.rowNumber);
+      const detail = validRowDetail(verdict.clientCode, verdict.serviceCode, row.fields);
+      this.details.write(detail);
+      this.chars += detail.length;
+      this.ends.push(this.details.length);
     } else {
-      const valuesJson = JSON.stringify(row.fields);
-      this.chars += valuesJson.length;
-      batch.errors.push({
-        rowNumber: row.rowNumber,
-        outcome: 'Error',
-        reason: verdict.reason,
-        message: verdict.message,
-        valuesJson,
-      });
+      this.errors.error(row.rowNumber, verdict.reason, verdict.message, row.fields);
+      this.reasons[verdict.reason] = (this.reasons[verdict.reason] ?? 0) + 1;
+      for (const field of row.fields) this.chars += field.length;
     }
   }
 
   /** The batch so far; the builder starts a new one. */
   take(): ParsedBatch {
-    const batch = this.batch;
-    batch.stage = this.stage.build();
-    batch.valid.details = this.details.take();
-    this.batch = emptyBatch();
+    const batch: ParsedBatch = {
+      size: this.rows,
+      stage: this.stage.build(),
+      valid: {
+        rowNumbers: Uint32Array.from(this.rowNumbers),
+        details: this.details.take(),
+        ends: Uint32Array.from(this.ends),
+      },
+      errors: { count: this.errors.count, reasons: this.reasons, lines: this.errors.take() },
+    };
+    this.rowNumbers = [];
+    this.ends = [];
+    this.reasons = {};
+    this.rows = 0;
     this.chars = 0;
     return batch;
   }
-}
-
-function emptyBatch(): ParsedBatch {
-  return {
-    size: 0,
-    stage: { bytes: new Uint8Array(0), count: 0, deferred: 0 },
-    valid: { rowNumbers: [], details: new Uint8Array(0), ends: [] },
-    errors: [],
-  };
 }

@@ -4,7 +4,8 @@ import { chunkedStream } from '../../csv/csv-test-streams';
 import { CsvFormatError } from '../../csv/row-reader';
 import { MAX_BATCH_CHARS, ParseOptions } from './parse-protocol';
 import { ParseSession, ParseWorkerPool } from './parse-worker-pool';
-import { ParsedBatch, validRowDetails } from './parsed-batch';
+import { ParsedBatch } from './parsed-batch';
+import { readNotImported, readValidRow } from './parsed-batch-test-reader';
 
 const OPTIONS: ParseOptions = {
   encoding: 'utf-8',
@@ -43,8 +44,10 @@ describe('ParseWorkerPool', () => {
     const { batches, error } = await drain(await pool.start(chunkedStream(csv(11), 7), OPTIONS));
     expect(error).toBeNull();
     expect(batches.map((b) => b.size)).toEqual([2, 4, 4, 1]);
-    expect(batches.flatMap((b) => b.valid.rowNumbers)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 11]);
-    expect(batches.flatMap((b) => b.errors.map((e) => [e.rowNumber, e.reason]))).toEqual([
+    expect(batches.flatMap((b) => [...b.valid.rowNumbers])).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 11]);
+    expect(
+      batches.flatMap((b) => readNotImported(b.errors.lines).map((e) => [e.rowNumber, e.reason])),
+    ).toEqual([
       [5, 'INVALID_QUANTITY'],
       [10, 'INVALID_QUANTITY'],
     ]);
@@ -53,7 +56,7 @@ describe('ParseWorkerPool', () => {
     expect(Buffer.from(batches[0].stage.bytes).toString()).toBe(
       '1\tt\tf\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\n2\tt\tf\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\n',
     );
-    expect(validRowDetails(batches[3], 0)).toEqual({
+    expect(readValidRow(batches[3], 0)).toEqual({
       clientCode: 'C11',
       serviceCode: 'S1',
       values: ['C11', 'S1', '1'],
@@ -63,7 +66,7 @@ describe('ParseWorkerPool', () => {
   it('skips the rows an earlier run committed', async () => {
     const { batches } = await drain(await pool.start(chunkedStream(csv(11)), { ...OPTIONS, skipThrough: 6 }));
     expect(batches.map((b) => b.size)).toEqual([2, 3]);
-    expect(batches.flatMap((b) => b.valid.rowNumbers)).toEqual([7, 8, 9, 11]);
+    expect(batches.flatMap((b) => [...b.valid.rowNumbers])).toEqual([7, 8, 9, 11]);
   });
 
   it('hands over the batches completed before an unreadable row, then a CsvFormatError naming it', async () => {
@@ -71,7 +74,7 @@ describe('ParseWorkerPool', () => {
     const { batches, error } = await drain(
       await pool.start(chunkedStream(csv(5, 'C6,"S1\nC7,S1,1\n')), OPTIONS),
     );
-    expect(batches.map((b) => b.valid.rowNumbers)).toEqual([[1, 2]]);
+    expect(batches.map((b) => [...b.valid.rowNumbers])).toEqual([[1, 2]]);
     expect(error).toBeInstanceOf(CsvFormatError);
     expect(error).toMatchObject({ kind: 'unterminated-quote', rowNumber: 6 });
   });
@@ -149,7 +152,11 @@ describe('ParseWorkerPool', () => {
     );
     expect(error).toBeNull();
     expect(batches.reduce((n, b) => n + b.size, 0)).toBe(rows);
-    expect(batches.every((b) => b.errors.every((e) => e.reason === 'NOTES_TOO_LONG'))).toBe(true);
+    expect(
+      batches.every(
+        (b) => b.errors.count === b.size && Object.keys(b.errors.reasons).join() === 'NOTES_TOO_LONG',
+      ),
+    ).toBe(true);
     const perBatch = Math.ceil(MAX_BATCH_CHARS / (notes.length + 20));
     expect(batches.length).toBe(Math.ceil(rows / perBatch));
   });

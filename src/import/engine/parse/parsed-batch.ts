@@ -1,18 +1,11 @@
 import type { AssignmentStage } from '../../../clients/assignment-stage';
-
-/** A data row that will not be imported, with everything the report needs. */
-export interface RejectedRow {
-  rowNumber: number;
-  outcome: 'Skipped' | 'Error';
-  reason: string;
-  message: string;
-  /** The row's uploaded fields, as a JSON array. */
-  valuesJson: string;
-}
+import type { ErrorReason } from '../../csv/row-rules';
 
 /**
- * One batch, parsed and validated, ready to commit. Plain data (strings and arrays) so that it
- * crosses from the parse worker thread cheaply.
+ * One batch, parsed and validated, ready to commit. Row data travels as blocks of bytes and typed
+ * arrays, not as thousands of strings and objects: they cross from the parse worker thread without
+ * a copy and stay off the main thread's heap, whose garbage collections would hold up its HTTP
+ * answers.
  */
 export interface ParsedBatch {
   /** Data rows this batch consumes (valid + invalid): the checkpoint advances by this much. */
@@ -20,29 +13,48 @@ export interface ParsedBatch {
   /** The valid rows, for the database. */
   stage: AssignmentStage;
   /**
-   * The valid rows again, in the same order, with what a report of a row the database skips needs.
-   * Row numbers ascend; row i's details are `details` from byte ends[i-1] (0 for the first) to ends[i]:
-   * UTF-8 JSON `[clientCode, serviceCode, [uploaded fields...]]`, codes as written. One block of bytes
-   * rather than thousands of strings: it stays off the heap and crosses threads without a copy.
+   * The valid rows again, in the same order, with what the report of a row the database skips needs.
+   * Row numbers ascend; row i's validRowDetail is `details` from byte ends[i-1] (0 for the first) to
+   * ends[i].
    */
-  valid: { rowNumbers: number[]; details: Uint8Array; ends: number[] };
+  valid: { rowNumbers: Uint32Array; details: Uint8Array; ends: Uint32Array };
   /** Rows whose values break a rule. */
-  errors: RejectedRow[];
+  errors: {
+    count: number;
+    /** Rows per reason, for the metrics. */
+    reasons: Partial<Record<ErrorReason, number>>;
+    /** Their service_import_rows data (NotImportedRows). */
+    lines: Uint8Array;
+  };
 }
 
-/** The codes as written and the uploaded fields of valid row `i` of `batch`. */
-export function validRowDetails(
-  batch: ParsedBatch,
-  i: number,
-): { clientCode: string; serviceCode: string; values: string[] } {
+/** The validRowDetail of valid row `i` of `batch`, as UTF-8 (a view, not a copy). */
+export function validRowDetailBytes(batch: ParsedBatch, i: number): Buffer {
   const { details, ends } = batch.valid;
   const start = i === 0 ? 0 : ends[i - 1];
-  const json = Buffer.from(details.buffer, details.byteOffset + start, ends[i] - start).toString('utf8');
-  const [clientCode, serviceCode, values] = JSON.parse(json) as [string, string, string[]];
-  return { clientCode, serviceCode, values };
+  return Buffer.from(details.buffer, details.byteOffset + start, ends[i] - start);
+}
+
+/**
+ * Gives up the memory of a committed batch's blocks now rather than at the next full GC. V8 counts
+ * the bytes of live ArrayBuffers against the old generation's limit until a full (mark-compact) GC
+ * finds them dead, and a batch lives long enough on the main thread (queued, then in the database)
+ * to be promoted: every batch would bring the next full GC, and its pause of HTTP answers, closer.
+ * Detaching a buffer (transferring it into a clone that is dropped) returns its bytes at once.
+ * Only for a batch that will not be sent again.
+ */
+export function releaseBatch(batch: ParsedBatch): void {
+  const buffers = transferables(batch).filter((buffer) => buffer.byteLength > 0);
+  structuredClone(buffers, { transfer: buffers });
 }
 
 /** The buffers of `batch` that postMessage can move instead of copying. */
 export function transferables(batch: ParsedBatch): ArrayBuffer[] {
-  return [batch.stage.bytes.buffer as ArrayBuffer, batch.valid.details.buffer as ArrayBuffer];
+  return [
+    batch.stage.bytes.buffer,
+    batch.valid.rowNumbers.buffer,
+    batch.valid.details.buffer,
+    batch.valid.ends.buffer,
+    batch.errors.lines.buffer,
+  ] as ArrayBuffer[];
 }
