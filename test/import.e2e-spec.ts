@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/test-app';
-import { fetchReport, parseReport, seedCatalog, upload, uploadAndWait, waitForEnd } from './support/imports';
+import {
+  fetchReport,
+  JobBody,
+  parseReport,
+  seedCatalog,
+  upload,
+  uploadAndWait,
+  waitForEnd,
+} from './support/imports';
 
 describe('CSV import jobs (e2e)', () => {
   let t: TestApp;
@@ -242,6 +250,26 @@ describe('CSV import jobs (e2e)', () => {
     expect(completed.body.items).toHaveLength(2);
     for (const j of completed.body.items) expect(j.status).toBe('Completed');
     await http.get('/api/service-imports?status=Done').expect(400);
+  });
+
+  it('answers GET /{code} (a plain query) with the same job the list shows (the entity), field for field', async () => {
+    const http = request(t.app.getHttpServer());
+    const all = await http.get('/api/service-imports?limit=100').expect(200);
+    const withReport = all.body.items.find((j: JobBody) => j.notImportedDownloadUrl !== null);
+    const clean = all.body.items.find(
+      (j: JobBody) => j.status === 'Completed' && j.notImportedDownloadUrl === null,
+    );
+    for (const listed of [withReport, clean]) {
+      expect(listed).toBeDefined();
+      const one = await http.get(`/api/service-imports/${listed.code}`).expect(200);
+      // A report link is signed for each answer; the rest is the same.
+      const link = (body: JobBody) => body.notImportedDownloadUrl?.split('?')[0] ?? null;
+      expect({ ...one.body, notImportedDownloadUrl: link(one.body) }).toEqual({
+        ...listed,
+        notImportedDownloadUrl: link(listed),
+      });
+      expect(Object.keys(one.body)).toEqual(Object.keys(listed));
+    }
   });
 
   it('serves a template that imports cleanly', async () => {
