@@ -17,6 +17,17 @@ describe('ByteWriter', () => {
     expect(Buffer.from(w.take()).toString('utf8')).toBe('a' + 'ü€😀'.repeat(10) + 'z');
   });
 
+  it('writes byte ranges and decimal integers without strings', () => {
+    const w = new ByteWriter(2);
+    const source = Buffer.from('0123456789');
+    w.writeBytes(source, 2, 5);
+    for (const n of [0, 7, 10, 99, 1234567890, 2 ** 32 - 1]) {
+      w.write(' ');
+      w.writeUint(n);
+    }
+    expect(Buffer.from(w.take()).toString()).toBe('234 0 7 10 99 1234567890 4294967295');
+  });
+
   it('hands out a buffer of its own on take(), transferable, and starts over', () => {
     const w = new ByteWriter();
     w.write('first');

@@ -22,10 +22,23 @@ export class ByteWriter {
     this.used += this.bytes.write(text, this.used, 'utf8');
   }
 
-  writeBytes(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.bytes.length) this.grow(this.used + bytes.length);
-    this.bytes.set(bytes, this.used);
-    this.used += bytes.length;
+  /** Bytes `start` to `end` of `source` (all of it by default), as they are. */
+  writeBytes(source: Uint8Array, start = 0, end = source.length): void {
+    const length = end - start;
+    if (this.used + length > this.bytes.length) this.grow(this.used + length);
+    this.bytes.set(start === 0 && end === source.length ? source : source.subarray(start, end), this.used);
+    this.used += length;
+  }
+
+  /** A non-negative integer in decimal, without making a string of it. */
+  writeUint(value: number): void {
+    if (this.used + 16 > this.bytes.length) this.grow(this.used + 16);
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let i = this.used + digits - 1, rest = value; i >= this.used; i--, rest = Math.floor(rest / 10)) {
+      this.bytes[i] = 48 + (rest % 10);
+    }
+    this.used += digits;
   }
 
   /** The bytes written, in a buffer of their own (the writer starts a new one). */

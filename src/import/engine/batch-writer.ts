@@ -3,7 +3,7 @@ import type { ClientBase } from 'pg';
 import { AssignmentBulkService } from '../../clients/assignment-bulk.service';
 import { ImportMetrics } from '../../metrics/import-metrics';
 import { insertNotImported, NotImportedRows } from './not-imported-rows';
-import { ParsedBatch, validRowDetailBytes } from './parse/parsed-batch';
+import { ParsedBatch } from './parse/parsed-batch';
 
 export interface BatchCommit {
   created: number;
@@ -83,9 +83,10 @@ export class BatchWriter {
       const deferred = await this.assignments.assignDeferred(db, batch.stage, options);
       const notImported = new NotImportedRows();
       const skipped = [...result.skipped, ...deferred.skipped];
+      const { rowNumbers, details, ends } = batch.valid;
       for (const skip of skipped) {
-        const i = indexOfRow(batch.valid.rowNumbers, skip.rowNumber);
-        notImported.skipped(skip.rowNumber, skip.reason, validRowDetailBytes(batch, i));
+        const i = indexOfRow(rowNumbers, skip.rowNumber);
+        notImported.skipped(skip.rowNumber, skip.reason, details, i === 0 ? 0 : ends[i - 1], ends[i]);
       }
       // Rows of the job are written under its lock: a stale worker of the same job never waits for
       // our rows while holding the lock we wait for.

@@ -1,4 +1,4 @@
-import { skipMessage } from '../csv/row-rules';
+import { SKIP_REASONS, skipMessage } from '../csv/row-rules';
 import { NotImportedRows, validRowDetail } from './not-imported-rows';
 import { readNotImported } from './parse/parsed-batch-test-reader';
 
@@ -37,12 +37,22 @@ describe('NotImportedRows', () => {
   it('renders a skipped row from its validRowDetail: the message names its codes as written', () => {
     const rows = new NotImportedRows();
     const fields = [AWKWARD, `S${AWKWARD}`, '2', 'notes\\with\\backslashes'];
-    rows.skipped(3, 'ALREADY_ASSIGNED', Buffer.from(validRowDetail(fields[0], fields[1], fields)));
-    rows.skipped(4, 'SERVICE_NOT_FOUND', Buffer.from(validRowDetail('C', 'S', ['C', 'S'])));
+    // Two details in one block, as a batch holds them; each row is read from its own range.
+    const first = Buffer.from(validRowDetail(fields[0], fields[1], fields));
+    const block = Buffer.concat([first, Buffer.from(validRowDetail('C', 'S', ['C', 'S']))]);
+    rows.skipped(1234567890, 'SERVICE_NOT_FOUND', block, first.length, block.length);
+    rows.skipped(3, 'ALREADY_ASSIGNED', block, 0, first.length);
     const errors = new NotImportedRows();
     errors.error(1, 'INVALID_DATE', 'bad', ['x']);
     expect(readNotImported(errors.take(), rows.take())).toEqual([
       { rowNumber: 1, outcome: 'Error', reason: 'INVALID_DATE', message: 'bad', values: ['x'] },
+      {
+        rowNumber: 1234567890,
+        outcome: 'Skipped',
+        reason: 'SERVICE_NOT_FOUND',
+        message: skipMessage('SERVICE_NOT_FOUND', 'C', 'S'),
+        values: ['C', 'S'],
+      },
       {
         rowNumber: 3,
         outcome: 'Skipped',
@@ -50,13 +60,21 @@ describe('NotImportedRows', () => {
         message: skipMessage('ALREADY_ASSIGNED', fields[0], fields[1]),
         values: fields,
       },
-      {
-        rowNumber: 4,
-        outcome: 'Skipped',
-        reason: 'SERVICE_NOT_FOUND',
-        message: skipMessage('SERVICE_NOT_FOUND', 'C', 'S'),
-        values: ['C', 'S'],
-      },
     ]);
+  });
+
+  it('renders every skip message as skipMessage does, for codes JSON must escape', () => {
+    for (const reason of SKIP_REASONS) {
+      const rows = new NotImportedRows();
+      const detail = Buffer.from(validRowDetail(AWKWARD, `${AWKWARD}\u0001`, []));
+      rows.skipped(0, reason, detail, 0, detail.length);
+      expect(readNotImported(rows.take())[0]).toEqual({
+        rowNumber: 0,
+        outcome: 'Skipped',
+        reason,
+        message: skipMessage(reason, AWKWARD, `${AWKWARD}\u0001`),
+        values: [],
+      });
+    }
   });
 });

@@ -2,24 +2,61 @@
  * The not-imported rows of a batch, as the elements of one JSON array that a single INSERT unpacks
  * into service_import_rows. Rows that break a rule are rendered where the file is parsed (the parse
  * thread); a valid row carries its codes and uploaded values ready-made (validRowDetail), so when
- * the database skips it the main thread only frames bytes it already has: no JSON parsed beyond the
- * two codes, no array parameters escaped, hardly anything left on the heap of the thread that
+ * the database skips it the main thread only frames bytes it already has: nothing decoded, no
+ * array parameters escaped, hardly anything left on the heap of the thread that
  * answers HTTP. (Not COPY: this runs under the job row lock, and a COPY waiting for the data of a
  * frozen client is not ended by statement_timeout; see AssignmentBulkService.stage.)
  */
 import type { ClientBase } from 'pg';
 import { ByteWriter } from '../../common/byte-writer';
-import { ErrorReason, SKIP_MESSAGES, SkipReason } from '../csv/row-rules';
+import { ErrorReason, SKIP_MESSAGES, SKIP_REASONS, SkipReason } from '../csv/row-rules';
 
 const TAB = 0x09;
 
 /**
- * What the report of a valid row needs if the database skips it: `[clientCode, serviceCode]` (as
- * written), a tab, then the uploaded values, both as JSON (which never holds a raw tab).
+ * What the report of a valid row needs if the database skips it: the client code and the service
+ * code as written, then the uploaded values as a JSON array, tab-separated. The codes are JSON
+ * string contents (escaped, without quotes), so the message can be framed around them as they are;
+ * JSON never holds a raw tab.
  */
 export function validRowDetail(clientCode: string, serviceCode: string, fields: string[]): string {
-  return `${JSON.stringify([clientCode, serviceCode])}\t${JSON.stringify(fields)}`;
+  return `${jsonContent(clientCode)}\t${jsonContent(serviceCode)}\t${JSON.stringify(fields)}`;
 }
+
+function jsonContent(text: string): string {
+  const json = JSON.stringify(text);
+  return json.slice(1, json.length - 1);
+}
+
+/** A skip message as JSON, cut where its codes go: JSON escapes character by character. */
+type MessageTemplate = (Buffer | 'client' | 'service')[];
+
+const CLIENT_MARK = '\u0001';
+const SERVICE_MARK = '\u0002';
+
+function messageTemplate(reason: SkipReason): MessageTemplate {
+  const json = JSON.stringify(SKIP_MESSAGES[reason](CLIENT_MARK, SERVICE_MARK));
+  const parts: MessageTemplate = [];
+  for (const piece of json.split(/(\\u0001|\\u0002)/)) {
+    if (piece === jsonContent(CLIENT_MARK)) parts.push('client');
+    else if (piece === jsonContent(SERVICE_MARK)) parts.push('service');
+    else if (piece !== '') parts.push(Buffer.from(piece));
+  }
+  return parts;
+}
+
+/** Per skip reason: the bytes after the row number, and the message. */
+const SKIPPED = new Map(
+  SKIP_REASONS.map((reason) => [
+    reason,
+    { head: Buffer.from(`,"Skipped","${reason}",`), message: messageTemplate(reason) },
+  ]),
+);
+
+const OPEN = Buffer.from('[');
+const COMMA_OPEN = Buffer.from(',[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 /**
  * Builds one batch's not-imported rows: comma-separated JSON arrays
@@ -40,16 +77,25 @@ export class NotImportedRows {
     );
   }
 
-  /** A valid row the database did not create; `detail` is its validRowDetail, as UTF-8. */
-  skipped(rowNumber: number, reason: SkipReason, detail: Buffer): void {
-    const tab = detail.indexOf(TAB);
-    const [clientCode, serviceCode] = JSON.parse(detail.toString('utf8', 0, tab)) as [string, string];
-    const message = SKIP_MESSAGES[reason](clientCode, serviceCode);
-    this.out.write(
-      `${this.rows++ === 0 ? '' : ','}[${rowNumber},"Skipped","${reason}",${JSON.stringify(message)},`,
-    );
-    this.out.writeBytes(detail.subarray(tab + 1));
-    this.out.write(']');
+  /**
+   * A valid row the database did not create; its validRowDetail is bytes `start` to `end` of
+   * `details`. Copies bytes only: nothing is decoded, nothing is left on the heap.
+   */
+  skipped(rowNumber: number, reason: SkipReason, details: Uint8Array, start: number, end: number): void {
+    const afterClient = details.indexOf(TAB, start);
+    const afterService = details.indexOf(TAB, afterClient + 1);
+    const { head, message } = SKIPPED.get(reason)!;
+    this.out.writeBytes(this.rows++ === 0 ? OPEN : COMMA_OPEN);
+    this.out.writeUint(rowNumber);
+    this.out.writeBytes(head);
+    for (const part of message) {
+      if (part === 'client') this.out.writeBytes(details, start, afterClient);
+      else if (part === 'service') this.out.writeBytes(details, afterClient + 1, afterService);
+      else this.out.writeBytes(part);
+    }
+    this.out.writeBytes(COMMA);
+    this.out.writeBytes(details, afterService + 1, end);
+    this.out.writeBytes(CLOSE);
   }
 
   /** The rows so far; the builder starts over. */
@@ -79,7 +125,3 @@ export async function insertNotImported(db: ClientBase, jobId: string, blocks: U
     [jobId, Buffer.concat(array)],
   );
 }
-
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');

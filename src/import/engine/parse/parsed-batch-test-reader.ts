@@ -1,5 +1,5 @@
 /** Reads a ParsedBatch's byte blocks back into values, for tests. */
-import { ParsedBatch, validRowDetailBytes } from './parsed-batch';
+import { ParsedBatch } from './parsed-batch';
 
 export interface NotImportedRow {
   rowNumber: number;
@@ -25,7 +25,12 @@ export function readValidRow(
   batch: ParsedBatch,
   i: number,
 ): { clientCode: string; serviceCode: string; values: string[] } {
-  const [codes, values] = validRowDetailBytes(batch, i).toString('utf8').split('\t');
-  const [clientCode, serviceCode] = JSON.parse(codes) as [string, string];
-  return { clientCode, serviceCode, values: JSON.parse(values) as string[] };
+  const { details, ends } = batch.valid;
+  const detail = Buffer.from(details).toString('utf8', i === 0 ? 0 : ends[i - 1], ends[i]);
+  const [client, service, values] = detail.split('\t');
+  return {
+    clientCode: JSON.parse(`"${client}"`) as string,
+    serviceCode: JSON.parse(`"${service}"`) as string,
+    values: JSON.parse(values) as string[],
+  };
 }

@@ -28,13 +28,6 @@ export interface ParsedBatch {
   };
 }
 
-/** The validRowDetail of valid row `i` of `batch`, as UTF-8 (a view, not a copy). */
-export function validRowDetailBytes(batch: ParsedBatch, i: number): Buffer {
-  const { details, ends } = batch.valid;
-  const start = i === 0 ? 0 : ends[i - 1];
-  return Buffer.from(details.buffer, details.byteOffset + start, ends[i] - start);
-}
-
 /**
  * Gives up the memory of a committed batch's blocks now rather than at the next full GC. V8 counts
  * the bytes of live ArrayBuffers against the old generation's limit until a full (mark-compact) GC
