@@ -36,6 +36,13 @@ describe('BatchPipeline with PostgreSQL', () => {
     });
   };
 
+  /** The job's not-imported rows, in file order. */
+  const notImported = (jobId: string): Promise<{ row_number: number; reason: string }[]> =>
+    t.dataSource.query(
+      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1 ORDER BY row_number`,
+      [jobId],
+    );
+
   const newJob = async (): Promise<{ id: string; lease: number; checkpoint: number; dryRun: boolean }> => {
     const [row] = await t.dataSource.query(
       `INSERT INTO service_import_jobs (code, status, file_name, upload_key, file_size, file_sha256, encoding,
@@ -116,11 +123,7 @@ describe('BatchPipeline with PostgreSQL', () => {
     expect(await pipeline.drain()).toBeUndefined();
     expect(await jobCounters(job.id)).toEqual({ processed_items: 4, created_count: 3, skipped_count: 1 });
     expect(await assigned(job.id)).toEqual(['A/S', 'B/S', 'C/S']);
-    const rows = await t.dataSource.query(
-      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1`,
-      [job.id],
-    );
-    expect(rows).toEqual([{ row_number: 3, reason: 'ALREADY_ASSIGNED' }]);
+    expect(await notImported(job.id)).toEqual([{ row_number: 3, reason: 'ALREADY_ASSIGNED' }]);
   });
 
   it('resolves a repeated pair once the batch before has committed, as one batch at a time would', async () => {
@@ -135,11 +138,7 @@ describe('BatchPipeline with PostgreSQL', () => {
     expect(await pipeline.push(second)).toBeUndefined();
     expect(await pipeline.drain()).toBeUndefined();
     expect(await assigned(job.id)).toEqual(['LATE/S']);
-    const rows = await t.dataSource.query(
-      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1`,
-      [job.id],
-    );
-    expect(rows).toEqual([{ row_number: 1, reason: 'CLIENT_NOT_FOUND' }]);
+    expect(await notImported(job.id)).toEqual([{ row_number: 1, reason: 'CLIENT_NOT_FOUND' }]);
   });
 
   it('lets the next batch go when a batch fails before it could take the job lock', async () => {
@@ -186,11 +185,7 @@ describe('BatchPipeline with PostgreSQL', () => {
     expect(await pipeline.drain()).toBeUndefined();
     expect(pipeline.deadlocks).toBe(1);
     expect(await jobCounters(job.id)).toEqual({ processed_items: 2, created_count: 0, skipped_count: 2 });
-    const rows = await t.dataSource.query(
-      `SELECT row_number, reason FROM service_import_rows WHERE job_id = $1 ORDER BY row_number`,
-      [job.id],
-    );
-    expect(rows).toEqual([
+    expect(await notImported(job.id)).toEqual([
       { row_number: 1, reason: 'ALREADY_ASSIGNED' },
       { row_number: 2, reason: 'ALREADY_ASSIGNED' },
     ]);

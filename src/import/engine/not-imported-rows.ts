@@ -3,8 +3,8 @@
  * into service_import_rows. Rows that break a rule are rendered where the file is parsed (the parse
  * thread); a valid row carries its codes and uploaded values ready-made (validRowDetail), so when
  * the database skips it the main thread only frames bytes it already has: nothing decoded, no
- * array parameters escaped, hardly anything left on the heap of the thread that
- * answers HTTP. (Not COPY: this runs under the job row lock, and a COPY waiting for the data of a
+ * array parameters escaped, hardly anything left on the heap of the thread that answers HTTP.
+ * (Not COPY: this runs under the job row lock, and a COPY waiting for the data of a
  * frozen client is not ended by statement_timeout; see AssignmentBulkService.stage.)
  */
 import type { ClientBase } from 'pg';
