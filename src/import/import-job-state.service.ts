@@ -75,15 +75,25 @@ export class ImportJobStateService {
   }
 
   /**
-   * Queued/InProgress → Cancelled. A worker in the middle of a batch holds the job row lock until
-   * that batch commits (and the batch queued for the lock behind it goes first), so this waits for
-   * them; the worker's next batch then finds the job Cancelled and stops, leaving the rows already
-   * written and counted.
+   * Queued/InProgress → Cancelled, unless the job is finishing. A worker in the middle of a batch
+   * holds the job row lock until that batch commits (and the batch queued for the lock behind it goes
+   * first), so this waits for them; the worker's next batch then finds the job Cancelled and stops,
+   * leaving the rows already written and counted.
+   *
+   * Finishing: once the last batch has committed (every row of the file is in: processed_items =
+   * total_items, or the report is being written), the job is going to complete with its report, and
+   * a cancel is refused. This condition is re-checked after the wait for the lock, so a cancel that
+   * waited for the last batch is refused too; a job never ends Cancelled with every row processed and
+   * its not-imported rows left without a report.
    */
   async cancel(importId: string): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
-        WHERE id = $1 AND status IN ('Queued', 'InProgress') RETURNING id`,
+        WHERE id = $1
+          AND (status = 'Queued'
+               OR (status = 'InProgress' AND phase IS DISTINCT FROM 'WritingReport'
+                   AND (total_items IS NULL OR processed_items < total_items)))
+        RETURNING id`,
       [importId],
     );
     return this.ended(importId, first(rows), 'Cancelled');

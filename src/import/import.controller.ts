@@ -142,11 +142,16 @@ export class ImportController {
     summary: 'Cancel an import',
     description:
       'A Queued import is Cancelled at once; an InProgress one stops once the batches already in the database ' +
-      '(at most two) have committed (rows already written stay, and the counters say how many).',
+      '(at most two) have committed (rows already written stay, and the counters say how many). Once the ' +
+      'last batch has committed the import is finishing: it completes with its report and a cancel gets 409.',
   })
   @ApiOkResponse({ type: ServiceImportJobDto })
   @ApiNotFoundResponse({ description: 'No import with this code' })
-  @ApiConflictResponse({ description: 'The import already ended (Completed, Failed or Cancelled)' })
+  @ApiConflictResponse({
+    description:
+      'The import already ended (Completed, Failed or Cancelled), or is finishing: every row is in and it ' +
+      'completes with its report',
+  })
   cancel(
     @Param('code') code: string,
     @CurrentPrincipal() principal: Principal,

@@ -138,7 +138,11 @@ export class ImportService {
     const job = await this.findByCode(code, principal);
     if (!(await this.state.cancel(job.id))) {
       const current = await this.findByCode(code, principal);
-      throw new ConflictError(`Import ${code} is already ${current.status} and cannot be cancelled.`);
+      throw new ConflictError(
+        current.status === ImportStatus.InProgress
+          ? `Import ${code} is finishing: every row is in and it completes with its report; it cannot be cancelled.`
+          : `Import ${code} is already ${current.status} and cannot be cancelled.`,
+      );
     }
     if (job.status === ImportStatus.Queued) await this.queue.remove(job.id).catch(() => undefined);
     this.logger.log(jobLog(job.code, `Cancelled (was ${job.status})`));

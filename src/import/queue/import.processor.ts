@@ -17,6 +17,20 @@ export class AbandonedForShutdownError extends Error {
 }
 
 /**
+ * A hand-back at shutdown is not an attempt. Bull (Job.moveToFailed) counts every throw: it adds one
+ * to attemptsMade and, with attempts left, waits the backoff. Undo both on this delivery's Job before
+ * throwing: attemptsMade is written back unchanged and, with no backoff, Bull moves the job from
+ * active straight to waiting (retryJob) in the same MULTI that drops our lock. The job is never
+ * without a live Bull state (the sweeper leaves it alone) and the stalled checker has nothing to
+ * find. Only real failures and crashes use attempts.
+ */
+function handBack(job: Job<ImportJobPayload>): AbandonedForShutdownError {
+  job.attemptsMade -= 1;
+  job.opts = { ...job.opts, backoff: undefined };
+  return new AbandonedForShutdownError();
+}
+
+/**
  * Runs one delivery of an import job: takes the lease, runs the engine from the checkpoint, and
  * records the outcome. Bull may deliver a job more than once (crash, lost lock); every delivery
  * resumes where the last committed batch left off, and a stale one cannot write.
@@ -62,7 +76,7 @@ export class ImportProcessor {
             'Run handed back to the queue (shutdown); it resumes from its last committed batch',
           ),
         );
-        throw new AbandonedForShutdownError();
+        throw handBack(job);
     }
   }
 

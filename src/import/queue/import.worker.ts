@@ -11,7 +11,7 @@ import { AppConfig } from '../../config/app-config';
 import { ImportEngine } from '../engine/import-engine';
 import { ParseWorkerPool } from '../engine/parse/parse-worker-pool';
 import { IMPORT_QUEUE, ImportJobPayload, PROCESS_IMPORT } from './import-queue.constants';
-import { ImportProcessor } from './import.processor';
+import { AbandonedForShutdownError, ImportProcessor } from './import.processor';
 import { touchWorkerHeartbeat } from './worker-heartbeat';
 
 /**
@@ -39,6 +39,7 @@ export class ImportWorker
       this.processor.handle(job),
     );
     this.queue.on('failed', (job: Job<ImportJobPayload>, error: Error) => {
+      if (error instanceof AbandonedForShutdownError) return; // a hand-back, not an attempt: logged already
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade >= attempts) void this.processor.onFinalFailure(job, error);
       else void this.processor.onAttemptFailed(job, error);

@@ -1,0 +1,140 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { bigImportFile } from './support/big-file';
+import { fetchReport, seedCatalog, upload, waitForEnd, JobBody } from './support/imports';
+import { createTestApp, TestApp } from './support/test-app';
+import { WorkerProcess } from './support/worker-process';
+
+const ROWS = 60_000;
+/** Where the six SIGTERMs land, as shares of the file: spread over the whole import. */
+const SIGTERM_AT = [0.1, 0.25, 0.4, 0.55, 0.7, 0.8];
+
+interface Result {
+  job: JobBody;
+  report: string;
+  records: string[];
+}
+
+/**
+ * A clean shutdown (SIGTERM) hands the running import back to the queue. That hand-back is not an
+ * attempt: more rolling restarts than IMPORT_ATTEMPTS during one import must not fail it, and the
+ * job must go straight back to waiting (no 2 s, 4 s, 8 s... retry backoff).
+ */
+describe('SIGTERM hand-back is not an attempt (e2e, worker processes)', () => {
+  let t: TestApp;
+  let queue: Queue;
+  let workers: WorkerProcess[] = [];
+  const file = bigImportFile(ROWS);
+  let clean: Result;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      APP_ROLE: 'api',
+      // Many small batches, so six shutdowns fit in one import of a modest file.
+      IMPORT_BATCH_SIZE: '500',
+      IMPORT_ATTEMPTS: '5',
+      QUEUE_LOCK_DURATION_MS: '3000',
+      QUEUE_STALLED_INTERVAL_MS: '1000',
+    });
+    queue = t.app.get<Queue>(getQueueToken('service-imports'));
+    await seedCatalog(t.dataSource, file.clients, file.services);
+    const worker = await startWorker();
+    clean = await runImport(async () => undefined);
+    await worker.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
+  });
+  afterAll(() => t.close());
+
+  async function startWorker(): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.start(t.config);
+    workers.push(worker);
+    return worker;
+  }
+
+  async function jobRow(code: string): Promise<{ id: string; processed: number; status: string }> {
+    const [row] = await t.dataSource.query(
+      `SELECT id, processed_items AS processed, status FROM service_import_jobs WHERE code = $1`,
+      [code],
+    );
+    return row;
+  }
+
+  async function waitForProgress(code: string, atLeast: number): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const p = await jobRow(code);
+      if (p.processed >= atLeast || (p.status !== 'InProgress' && p.status !== 'Queued')) return;
+      if (Date.now() > deadline) throw new Error(`import ${code} stuck at ${p.processed} rows (${p.status})`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async function runImport(disturb: (code: string) => Promise<void>): Promise<Result> {
+    const res = await upload(t.app, file.csv, 'big.csv').expect(202);
+    const code = res.body.code as string;
+    await disturb(code);
+    const job = await waitForEnd(t.app, code, 180_000);
+    const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
+    const rows: { r: string }[] = await t.dataSource.query(
+      `SELECT c.code || '/' || s.code || '/' || a.quantity || '/' || a.unit_price || '/' || a.notes AS r
+         FROM client_billable_services a
+         JOIN clients c ON c.id = a.client_id JOIN billable_services s ON s.id = a.billable_service_id
+         JOIN service_import_jobs j ON j.id = a.import_job_id
+        WHERE j.code = $1 ORDER BY 1`,
+      [code],
+    );
+    await t.dataSource.query(`DELETE FROM client_billable_services`);
+    return { job, report, records: rows.map((r) => r.r) };
+  }
+
+  it('six SIGTERMs during one import (IMPORT_ATTEMPTS 5): it completes exactly as a clean run', async () => {
+    expect(clean.job).toMatchObject({ status: 'Completed', totalItems: ROWS, processedItems: ROWS });
+    let handBacks = 0;
+    const logs: string[] = [];
+    let worker = await startWorker();
+    const result = await runImport(async (code) => {
+      let checkpoint = 0;
+      for (const share of SIGTERM_AT) {
+        // Past the share, and past where the last hand-back left it: the new worker runs the import.
+        await waitForProgress(code, Math.max(ROWS * share, checkpoint + 1));
+        worker.signal('SIGTERM');
+        await worker.waitForExit();
+        logs.push(worker.log);
+        expect(worker.log).toContain('handed back to the queue (shutdown)');
+        // No worker runs now: Bull's job is where the hand-back left it.
+        const row = await jobRow(code);
+        const job = await queue.getJob(row.id);
+        const bull = { state: job ? await job.getState() : 'missing', attemptsMade: job?.attemptsMade };
+        // Straight back to waiting (not delayed by a backoff), no attempt used, mid-way through the file.
+        expect(bull).toEqual({ state: 'waiting', attemptsMade: 0 });
+        handBacks++;
+        expect(row.processed).toBeGreaterThan(checkpoint);
+        expect(row.processed).toBeLessThan(ROWS);
+        expect(row.status).toBe('InProgress');
+        checkpoint = row.processed;
+        worker = await startWorker();
+      }
+    });
+    logs.push(worker.log);
+
+    expect(handBacks).toBe(SIGTERM_AT.length);
+    expect(logs.join('\n')).not.toMatch(/Attempt \d+ failed/);
+
+    const pick = (j: JobBody) => ({
+      status: j.status,
+      totalItems: j.totalItems,
+      processedItems: j.processedItems,
+      createdCount: j.createdCount,
+      skippedCount: j.skippedCount,
+      errorCount: j.errorCount,
+      failureReason: j.failureReason,
+    });
+    expect(pick(result.job)).toEqual(pick(clean.job));
+    expect(result.records.length).toBe(clean.job.createdCount);
+    expect(result.records).toEqual(clean.records);
+    expect(result.report).toBe(clean.report);
+  });
+});
