@@ -14,6 +14,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+COPY LICENSE ./
 USER node
 EXPOSE 3000
 # The heap cap keeps a 1M-row import under 300 MB RSS (V8 otherwise grows the heap lazily); see README.

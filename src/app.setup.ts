@@ -2,6 +2,8 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { applyApiSecurity, declareApiKeySchemes } from './auth/swagger-security';
+import { AppConfig } from './config/app-config';
+import { LICENSE_PATH, serveLicense } from './common/license';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { noStore, securityHeaders } from './common/security-headers';
 import { HttpMetrics } from './metrics/http-metrics';
@@ -11,11 +13,13 @@ import { HttpMetrics } from './metrics/http-metrics';
  * exactly as it is deployed.
  */
 export function setupApp(app: INestApplication): void {
+  const config = app.get(AppConfig);
   app.use(app.get(HttpMetrics).middleware()); // first, to time every answer
   app.use(securityHeaders('/docs'));
   app.use('/api', noStore);
   app.setGlobalPrefix('api', { exclude: ['health', 'docs', 'docs-json', 'metrics'] });
   mountQueueDashboard(app);
+  serveLicense(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -36,8 +40,16 @@ export function setupApp(app: INestApplication): void {
           'then download the rows that were not imported.',
       )
       .setVersion('1.0')
+      .addServer(config.publicBaseUrl, 'This service (PUBLIC_BASE_URL)')
+      // Tags in the order a reader needs them: Swagger UI lists them so, the imports first.
+      .addTag('service-imports', 'Upload a CSV, follow the import, read and download what was not imported')
+      .addTag('clients', 'The clients assignments are made to')
+      .addTag('billable-services', 'The catalog of billable services')
+      .addTag('health', 'Liveness of the service and its dependencies')
+      .addTag('storage', 'Signed downloads of reports (local storage driver)')
       .build(),
   );
+  document.info.license = { name: 'Proprietary (UNLICENSED)', url: `${config.publicBaseUrl}${LICENSE_PATH}` };
   SwaggerModule.setup('docs', app, applyApiSecurity(document), {
     jsonDocumentUrl: 'docs-json',
     // The key entered with Authorize survives a page reload.

@@ -66,6 +66,21 @@ describe('GET /health (e2e)', () => {
       });
     });
 
+    it('checks only the dependencies named in ?check=, and refuses a name it does not know', async () => {
+      const http = request(testApp.app.getHttpServer());
+      const one = await http.get('/health?check=database').expect(200);
+      expect(Object.keys(one.body.details)).toEqual(['database']);
+      const two = await http.get('/health?check=redis&check=storage').expect(200);
+      expect(Object.keys(two.body.details).sort()).toEqual(['redis', 'storage']);
+      expect(
+        Object.keys((await http.get('/health?check=storage,database').expect(200)).body.details).sort(),
+      ).toEqual(['database', 'storage']);
+      for (const bad of ['disk', 'database,', '', 'Database']) {
+        const res = await http.get(`/health?check=${bad}`).expect(400);
+        expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      }
+    });
+
     it('is not under the /api prefix', async () => {
       await request(testApp.app.getHttpServer()).get('/api/health').expect(404);
     });

@@ -227,7 +227,41 @@ describe('CSV import jobs (e2e)', () => {
       .expect(302);
     const report = await fetchReport(res.headers.location);
     expect(parseReport(report.text)[1].slice(0, 3)).toEqual(['1', 'NOBODY', 'S1']);
+
+    // redirect=false: the same fresh link as JSON, with when it stops working.
+    const before = Date.now();
+    const link = await request(t.app.getHttpServer())
+      .get(`/api/service-imports/${job.code}/not-imported?redirect=false`)
+      .expect(200);
+    expect(Object.keys(link.body).sort()).toEqual(['expiresDate', 'url']);
+    const ttlMs = t.config.signedUrlTtlSeconds * 1000;
+    expect(Date.parse(link.body.expiresDate)).toBeGreaterThanOrEqual(before + ttlMs - 1000);
+    expect(Date.parse(link.body.expiresDate)).toBeLessThanOrEqual(Date.now() + ttlMs);
+    expect(parseReport((await fetchReport(link.body.url)).text)[1].slice(0, 3)).toEqual([
+      '1',
+      'NOBODY',
+      'S1',
+    ]);
   });
+
+  it.each(['yes', '1', 'TRUE', '', 'true,false'])(
+    'answers 400 for the boolean query value %j',
+    async (value) => {
+      const http = request(t.app.getHttpServer());
+      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM service_import_jobs`);
+      const res = await upload(t.app, 'clientCode,serviceCode\nC1,S1\n', 'x.csv', `?dryRun=${value}`).expect(
+        400,
+      );
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(JSON.stringify(res.body.message)).toContain('dryRun must be true or false');
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM service_import_jobs`)).toEqual(before);
+      const job = await uploadAndWait(t.app, 'clientCode,serviceCode\nNOBODY,S1\n');
+      const bad = await http
+        .get(`/api/service-imports/${job.code}/not-imported?redirect=${value}`)
+        .expect(400);
+      expect(JSON.stringify(bad.body.message)).toContain('redirect must be true or false');
+    },
+  );
 
   it('404 for an unknown code, 409 when cancelling a finished job', async () => {
     const http = request(t.app.getHttpServer());

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/test-app';
@@ -114,5 +116,52 @@ describe('OpenAPI document (e2e)', () => {
     expect(doc.paths['/api/service-imports/{code}/cancel'].post.responses['409']).toBeDefined();
     expect(doc.paths['/api/service-imports/{code}/not-imported'].get.responses['302']).toBeDefined();
     expect(doc.paths['/api/service-imports/template'].get).toBeDefined();
+  });
+
+  /** The document as a file, for the two tools that read one (each in a process of its own: both are ESM). */
+  function documentFile(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'si-openapi-')), 'openapi.json');
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  }
+
+  it("passes Redocly CLI's recommended ruleset with no error and no warning", () => {
+    const cli = require.resolve('@redocly/cli/bin/cli.js');
+    const args = [cli, 'lint', '--extends', 'recommended', '--format', 'json', documentFile()];
+    const run = spawnSync(process.execPath, args, {
+      encoding: 'utf8',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      timeout: 60_000,
+    });
+    const report = JSON.parse(run.stdout);
+    const problems = report.problems.map(
+      (p: { ruleId: string; message: string; location: { pointer: string }[] }) =>
+        `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`,
+    );
+    expect(problems).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  it('is a valid OpenAPI document (swagger-parser), with the imports first and a server to call', () => {
+    const validate =
+      "import P from '@apidevtools/swagger-parser'; await P.validate(process.argv[1]); console.log('valid');";
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', validate, documentFile()], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ stdout: run.stdout.trim(), stderr: run.stderr.trim() }).toEqual({ stdout: 'valid', stderr: '' });
+    expect(doc.tags.map((tag: { name: string }) => tag.name)[0]).toBe('service-imports');
+    expect(doc.servers).toEqual([expect.objectContaining({ url: t.config.publicBaseUrl })]);
+    expect(doc.paths['/health'].get.security).toEqual([]);
+    const dryRun = doc.paths['/api/service-imports'].post.parameters.find(
+      (p: { name: string }) => p.name === 'dryRun',
+    );
+    expect(dryRun.schema).toEqual({ type: 'boolean', default: false });
+  });
+
+  it('serves the licence the document names', async () => {
+    const res = await request(t.app.getHttpServer()).get(new URL(doc.info.license.url).pathname).expect(200);
+    expect(res.text).toMatch(/All rights reserved/);
   });
 });

@@ -15,7 +15,7 @@ export function declareApiKeySchemes(builder: DocumentBuilder): DocumentBuilder 
 
 /**
  * Every operation not marked @Public() accepts either scheme; public ones (health, signed
- * downloads) carry no security requirement.
+ * downloads) carry an empty security requirement.
  */
 export function applyApiSecurity(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
@@ -24,6 +24,7 @@ export function applyApiSecurity(document: OpenAPIObject): OpenAPIObject {
       if (!operation) continue;
       if (operation[PUBLIC_OPERATION_EXTENSION]) {
         delete operation[PUBLIC_OPERATION_EXTENSION];
+        operation.security = []; // says "no key needed", where an absent list would say "not stated"
         continue;
       }
       operation.security = [{ [BEARER_SCHEME]: [] }, { [API_KEY_SCHEME]: [] }];

@@ -7,6 +7,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsInt,
   IsOptional,
   IsString,
@@ -103,6 +104,19 @@ export function QueryInt({ min, max, default: fallback }: QueryIntOptions): Prop
     Min(min),
     Max(max),
     ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max, default: fallback }),
+  );
+}
+
+/**
+ * An optional boolean query parameter: exactly `true` or `false` (a query string has no booleans, and
+ * `?dryRun=yes` or `?dryRun=1` is more likely a mistake than a wish).
+ */
+export function QueryBool(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsOptional(),
+    IsBoolean({ message: '$property must be true or false' }),
+    ApiPropertyOptional({ type: 'boolean', default: false }),
   );
 }
 

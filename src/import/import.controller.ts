@@ -7,7 +7,6 @@ import {
   Param,
   Post,
   Query,
-  Redirect,
   Res,
   UploadedFile,
   UseGuards,
@@ -22,6 +21,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiFoundResponse,
+  ApiGoneResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -36,7 +36,12 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { CreateServiceImportQueryDto, ListServiceImportsQueryDto } from './dto/list-service-imports.dto';
+import {
+  CreateServiceImportQueryDto,
+  ListServiceImportsQueryDto,
+  NotImportedQueryDto,
+} from './dto/list-service-imports.dto';
+import { ReportLinkDto } from './dto/report-link.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
@@ -100,7 +105,7 @@ export class ImportController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ServiceImportJobDto> {
     const job = await this.imports.create(file, {
-      dryRun: query.dryRun === 'true',
+      dryRun: query.dryRun ?? false,
       principal,
       idempotencyKey,
     });
@@ -160,14 +165,24 @@ export class ImportController {
   }
 
   @Get(':code/not-imported')
-  @Redirect()
-  @ApiOperation({ summary: 'Redirect to a freshly signed link to the report of rows not imported' })
+  @ApiOperation({
+    summary: 'A freshly signed link to the report of rows not imported',
+    description:
+      'Redirects (302) to a newly signed download link, so an expired link in an old answer is never a dead ' +
+      'end; with `redirect=false` answers the link as JSON instead.',
+  })
   @ApiFoundResponse({ description: 'Location is a time-limited download link' })
+  @ApiOkResponse({ type: ReportLinkDto, description: 'With redirect=false: the link itself' })
   @ApiNotFoundResponse({ description: 'No such import, or it has no report' })
+  @ApiGoneResponse({ description: 'The retention policy deleted the report' })
   async notImported(
     @Param('code') code: string,
+    @Query() query: NotImportedQueryDto,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.imports.notImportedUrl(code, principal), statusCode: 302 };
+    @Res() res: Response,
+  ): Promise<void> {
+    const link = await this.imports.notImportedLink(code, principal);
+    if (query.redirect === false) res.status(200).json(link);
+    else res.redirect(302, link.url);
   }
 }

@@ -23,6 +23,7 @@ import { ImportStatus } from './import-status';
 import { ownedBy } from './ownership';
 import { ImportQueueProducer } from './queue/import-queue.producer';
 import { ServiceImportJob } from './service-import-job.entity';
+import { ReportLinkDto } from './dto/report-link.dto';
 import { StoredUpload } from './upload/csv-upload.storage';
 import {
   SERVICE_IMPORT_JOB_VIEW_COLUMNS,
@@ -150,7 +151,7 @@ export class ImportService {
   }
 
   /** A freshly signed link to the not-imported report, so an expired link is never a dead end. */
-  async notImportedUrl(code: string, principal: Principal): Promise<string> {
+  async notImportedLink(code: string, principal: Principal): Promise<ReportLinkDto> {
     const job = await this.findByCode(code, principal);
     if (job.filesDeletedAt) {
       throw new GoneError(`The report of import ${code} was deleted by the retention policy.`);
@@ -162,7 +163,9 @@ export class ImportService {
           : `Import ${code} is ${job.status}; a report exists only for a Completed import with skipped or error rows.`,
       );
     }
-    return this.signReport(job);
+    const ttlSeconds = this.config.signedUrlTtlSeconds;
+    const expiresDate = new Date(Date.now() + ttlSeconds * 1000);
+    return { url: await this.signReport(job), expiresDate: expiresDate.toISOString() };
   }
 
   template(): string {

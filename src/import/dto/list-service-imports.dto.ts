@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { QueryBool } from '../../common/validation';
 import { ImportStatus } from '../import-status';
 
 export class ListServiceImportsQueryDto {
@@ -27,8 +28,15 @@ export class ListServiceImportsQueryDto {
 
 export class CreateServiceImportQueryDto {
   /** Check the whole file without writing any assignment. */
-  @ApiPropertyOptional({ type: 'boolean', default: false })
-  @IsOptional()
-  @IsEnum(['true', 'false'], { message: 'dryRun must be true or false' })
-  dryRun?: 'true' | 'false';
+  @QueryBool()
+  dryRun?: boolean;
+}
+
+export class NotImportedQueryDto {
+  /**
+   * `false` answers 200 with the signed link as JSON instead of redirecting to it (for a client that
+   * wants the link itself, e.g. to hand it on, or a browser page that cannot read a cross-origin redirect).
+   */
+  @QueryBool()
+  redirect?: boolean;
 }

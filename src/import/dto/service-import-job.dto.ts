@@ -90,9 +90,10 @@ export class ServiceImportJobDto {
   })
   failureReason: string | null;
 
+  // Inline, not a named schema: OpenAPI 3.0 cannot make a $ref nullable without a sibling type.
   @ApiProperty({
-    enum: ImportPhase,
-    enumName: 'ImportPhase',
+    type: 'string',
+    enum: Object.values(ImportPhase),
     nullable: true,
     description: 'What an InProgress job is doing: Counting, Importing or WritingReport; null otherwise.',
   })
