@@ -36,7 +36,9 @@ export class ImportWorker
 
   onApplicationBootstrap(): void {
     void this.queue.process(PROCESS_IMPORT, this.config.import.concurrency, (job) =>
-      this.processor.handle(job),
+      this.processor.handle(job).catch((error: unknown) => {
+        throw this.withoutStack(error);
+      }),
     );
     this.queue.on('failed', (job: Job<ImportJobPayload>, error: Error) => {
       const attempts = job.opts.attempts ?? 1;
@@ -51,6 +53,17 @@ export class ImportWorker
     touchWorkerHeartbeat();
     this.parsers.warmUp().catch((error: Error) => this.logger.warn(`Parse thread: ${error.message}`));
     this.logger.log(`Processing imports with concurrency ${this.config.import.concurrency}`);
+  }
+
+  /**
+   * Bull keeps the stack of every failed attempt in Redis, where the queue dashboard shows it (server
+   * paths, code): it is logged here instead, and Bull gets the error with its message only.
+   */
+  private withoutStack(error: unknown): Error {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    if (failure.stack) this.logger.debug(failure.stack);
+    failure.stack = '';
+    return failure;
   }
 
   /**
