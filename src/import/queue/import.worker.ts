@@ -42,8 +42,15 @@ export class ImportWorker
     );
     this.queue.on('failed', (job: Job<ImportJobPayload>, error: Error) => {
       const attempts = job.opts.attempts ?? 1;
-      if (job.attemptsMade >= attempts) void this.processor.onFinalFailure(job, error);
-      else void this.processor.onAttemptFailed(job, error);
+      const handled =
+        job.attemptsMade >= attempts
+          ? this.processor.onFinalFailure(job, error)
+          : this.processor.onAttemptFailed(job, error);
+      // A failure to record the failure (database away, a job that names no import) must not become
+      // an unhandled rejection; the sweeper ends such an import later.
+      handled.catch((failure: Error) =>
+        this.logger.warn(`Could not record the failure of queue job ${job.id}: ${failure.message}`),
+      );
     });
     this.queue.on('error', (error) => this.logger.warn(`Queue error: ${error.message}`));
     this.heartbeat = setInterval(() => {
