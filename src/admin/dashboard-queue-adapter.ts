@@ -13,7 +13,7 @@ export class DashboardQueueAdapter extends BullAdapter {
   }
 
   override async getJobs(...args: Parameters<BullAdapter['getJobs']>): Promise<Job[]> {
-    return (await super.getJobs(...args)).map((job) => withoutStackTrace(job)!);
+    return (await super.getJobs(...args)).map((job) => withoutStackTrace(job));
   }
 }
 

@@ -13,10 +13,11 @@ export async function deleteInChunks(
   jobId: string,
 ): Promise<void> {
   for (;;) {
-    const [, deleted] = (await db.query(
+    // TypeORM answers a DELETE on PostgreSQL with [rows, affected].
+    const [, deleted] = await db.query<[unknown, number]>(
       `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE job_id = $1 LIMIT ${CHUNK}))`,
       [jobId],
-    )) as [unknown, number];
+    );
     if (deleted < CHUNK) return;
   }
 }
