@@ -20,6 +20,7 @@ const MIXED = [
 ].join('\n');
 
 const KEY = 'ops-secret-0123456789';
+const TENANT_KEY = 'tenant-secret-0123456789';
 
 async function scrape(t: TestApp) {
   const res = await request(t.app.getHttpServer()).get('/metrics').expect(200);
@@ -55,7 +56,11 @@ describe('Operations: queue dashboard (e2e)', () => {
 describe('Operations: with API keys (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ APP_ROLE: 'api', API_KEYS: `ops:${KEY}` });
+    t = await createTestApp({
+      APP_ROLE: 'api',
+      API_KEYS: `ops:${KEY},tenant:${TENANT_KEY}`,
+      ADMIN_API_KEYS: 'ops',
+    });
   });
   afterAll(() => t.close());
 
@@ -69,15 +74,83 @@ describe('Operations: with API keys (e2e)', () => {
     }
   });
 
-  it('lets the same keys in: X-API-Key, Bearer, or Basic with the secret as password', async () => {
+  it('lets operator keys in: X-API-Key, Bearer, or Basic with the secret as password', async () => {
     const server = t.app.getHttpServer();
     await request(server).get('/admin/queues').set('X-API-Key', KEY).expect(200);
     await request(server).get('/admin/queues/api/queues').set('Authorization', `Bearer ${KEY}`).expect(200);
     await request(server).get('/admin/queues/api/queues').auth('anyone', KEY).expect(200);
   });
 
+  it('answers 403 to every other key, however it is sent, on the page, its API and its assets', async () => {
+    const server = t.app.getHttpServer();
+    // The key itself works on the API; the dashboard shows every key's jobs, so it is for operators only.
+    await request(server).get('/api/service-imports').set('X-API-Key', TENANT_KEY).expect(200);
+    for (const path of ['/admin/queues', '/admin/queues/api/queues', '/admin/queues/static/nothing.js']) {
+      for (const send of [
+        (r: request.Test) => r.set('X-API-Key', TENANT_KEY),
+        (r: request.Test) => r.set('Authorization', `Bearer ${TENANT_KEY}`),
+        (r: request.Test) => r.auth('ops', TENANT_KEY),
+      ]) {
+        const res = await send(request(server).get(path)).expect(403);
+        expect(res.body).toEqual({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: expect.stringMatching(/operator/),
+        });
+        expect(res.headers['www-authenticate']).toBeUndefined();
+      }
+    }
+  });
+
   it('keeps /metrics public, like /health (scrapers hold no API key)', async () => {
     await request(t.app.getHttpServer()).get('/metrics').expect(200);
+  });
+});
+
+describe('Operations: the dashboard shows no stack traces (e2e)', () => {
+  let t: TestApp;
+  let queue: Queue;
+  beforeAll(async () => {
+    t = await createTestApp({ API_KEYS: `ops:${KEY}`, ADMIN_API_KEYS: 'ops', IMPORT_ATTEMPTS: '1' });
+    queue = t.app.get<Queue>(getQueueToken('service-imports'));
+  });
+  afterAll(() => t.close());
+
+  async function failedJobs(): Promise<Record<string, unknown>[]> {
+    const res = await request(t.app.getHttpServer())
+      .get('/admin/queues/api/queues?activeQueue=service-imports&status=failed&page=1')
+      .set('X-API-Key', KEY)
+      .expect(200);
+    expect(res.text).not.toContain(process.cwd());
+    expect(res.text).not.toMatch(/\bat [^ ]+ \(|node_modules/);
+    return (res.body.queues[0].jobs ?? []) as Record<string, unknown>[];
+  }
+
+  it('an attempt the worker failed keeps its reason but no stack, in Redis and on the dashboard', async () => {
+    // A delivery the processor cannot run (not an import id): PostgreSQL refuses it, the attempt fails.
+    const job = await queue.add('process-import', { importId: 'not-a-uuid' }, { attempts: 1 });
+    const deadline = Date.now() + 30_000;
+    while ((await job.getState()) !== 'failed') {
+      if (Date.now() > deadline) throw new Error(`job still ${await job.getState()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const stored = await queue.getJob(job.id);
+    expect(stored?.failedReason).toMatch(/uuid/);
+    expect(stored?.stacktrace.filter(Boolean)).toEqual([]);
+    const shown = (await failedJobs()).find((j) => j.id === String(job.id));
+    expect(shown).toMatchObject({ failedReason: expect.stringMatching(/uuid/), stacktrace: [] });
+  });
+
+  it('a stack Bull itself stored (a job no processor handles) is not shown', async () => {
+    const job = await queue.add('no-such-processor', { importId: 'x' }, { attempts: 1 });
+    const deadline = Date.now() + 30_000;
+    while ((await job.getState()) !== 'failed') {
+      if (Date.now() > deadline) throw new Error(`job still ${await job.getState()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await queue.getJob(job.id))?.stacktrace.join('\n')).toContain('node_modules');
+    const shown = (await failedJobs()).find((j) => j.id === String(job.id));
+    expect(shown).toMatchObject({ failedReason: expect.stringMatching(/no-such-processor/), stacktrace: [] });
   });
 });
 

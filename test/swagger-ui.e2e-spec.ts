@@ -145,7 +145,7 @@ describe('Queue dashboard in a browser (e2e)', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium();
-    t = await createTestApp({ APP_ROLE: 'api', API_KEYS: `ops:${KEY}` });
+    t = await createTestApp({ APP_ROLE: 'api', API_KEYS: `ops:${KEY}`, ADMIN_API_KEYS: 'ops' });
   });
   afterAll(async () => {
     await browser?.close();

@@ -34,16 +34,47 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('apiKeyMiddleware', () => {
-  const guarded = apiKeyMiddleware([{ name: 'ops', secret: KEY }], 'dashboard');
+  const OTHER = 'tenant-secret-0123456789';
+  const guarded = apiKeyMiddleware(
+    [
+      { name: 'ops', secret: KEY },
+      { name: 'tenant', secret: OTHER },
+    ],
+    'dashboard',
+    ['ops'],
+  );
 
   it('lets everyone in when no keys are configured', () => {
-    expect(run(apiKeyMiddleware([], 'dashboard'), {}).passed).toBe(true);
+    expect(run(apiKeyMiddleware([], 'dashboard', []), {}).passed).toBe(true);
   });
 
   it('accepts the key as X-API-Key, Bearer, or the password of Basic', () => {
     expect(run(guarded, { 'x-api-key': KEY }).passed).toBe(true);
     expect(run(guarded, { authorization: `Bearer ${KEY}` }).passed).toBe(true);
     expect(run(guarded, { authorization: basic('anyone', KEY) }).passed).toBe(true);
+  });
+
+  it('answers 403 to a valid key that is not an operator, however it is sent', () => {
+    for (const headers of <Record<string, string>[]>[
+      { 'x-api-key': OTHER },
+      { authorization: `Bearer ${OTHER}` },
+      { authorization: basic('ops', OTHER) },
+    ]) {
+      const { passed, res } = run(guarded, headers);
+      expect(passed).toBe(false);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(res.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: expect.stringMatching(/operator/),
+      });
+    }
+  });
+
+  it('lets no key in when no key is an operator', () => {
+    const none = apiKeyMiddleware([{ name: 'ops', secret: KEY }], 'dashboard', []);
+    expect(run(none, { 'x-api-key': KEY }).res.statusCode).toBe(403);
   });
 
   it('answers 401 with a Basic challenge otherwise', () => {

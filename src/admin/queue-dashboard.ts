@@ -1,5 +1,4 @@
 import { createBullBoard } from '@bull-board/api';
-import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplication } from '@nestjs/common';
@@ -8,11 +7,12 @@ import helmet from 'helmet';
 import { AppConfig } from '../config/app-config';
 import { IMPORT_QUEUE } from '../import/queue/import-queue.constants';
 import { apiKeyMiddleware } from './admin-auth';
+import { DashboardQueueAdapter, dashboardErrorResponse } from './dashboard-queue-adapter';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /**
- * Mounts the Bull queue dashboard (@bull-board) at /admin/queues, behind the API-key check. It is
+ * Mounts the Bull queue dashboard (@bull-board) at /admin/queues, for operator keys only. It is
  * plain Express, outside Nest's routing, so neither the global guard nor the /api prefix applies.
  *
  * Read-only on purpose: an import's state lives in PostgreSQL and changes through the API (cancel),
@@ -23,14 +23,17 @@ export function mountQueueDashboard(app: INestApplication): void {
   const queue = app.get<Queue>(getQueueToken(IMPORT_QUEUE));
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: [new BullAdapter(queue, { readOnlyMode: true, displayName: 'Imports' })],
+    queues: [new DashboardQueueAdapter(queue, { readOnlyMode: true, displayName: 'Imports' })],
     serverAdapter,
     options: { uiConfig: { boardTitle: 'service-import', hideDocsLink: true } },
   });
+  // After createBullBoard, which installs its own (a 500 with the error's message). Its type lists
+  // the statuses bull-board itself uses; the Express adapter sends any (here 503).
+  serverAdapter.setErrorHandler(dashboardErrorResponse as Parameters<ExpressAdapter['setErrorHandler']>[0]);
   app.use(
     QUEUE_DASHBOARD_PATH,
     dashboardHeaders(),
-    apiKeyMiddleware(config.auth.apiKeys, 'service-import queue dashboard'),
+    apiKeyMiddleware(config.auth.apiKeys, 'service-import queue dashboard', config.auth.adminKeyNames),
     serverAdapter.getRouter() as ReturnType<typeof dashboardHeaders>,
   );
 }

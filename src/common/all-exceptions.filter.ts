@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { failedDependency, unavailableMessage } from './dependency-errors';
 import { DomainError } from './domain-errors';
 
 export interface ErrorBody {
@@ -19,7 +20,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof DomainError) && !body.details) {
+    const dependency = body.statusCode === 503 ? failedDependency(exception) : null;
+    if (dependency) {
+      // Expected while a dependency is away: one line, no stack.
+      this.logger.warn(`Answered 503, ${dependency}: ${(exception as Error).message}`);
+    } else if (body.statusCode >= 500 && !(exception instanceof DomainError) && !body.details) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
@@ -39,6 +44,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         error: reasonPhrase(exception.status),
         message: exception.message,
       };
+    }
+    const dependency = failedDependency(exception);
+    if (dependency) {
+      return { statusCode: 503, error: reasonPhrase(503), message: unavailableMessage(dependency) };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

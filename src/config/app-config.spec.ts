@@ -184,11 +184,34 @@ describe('loadConfig', () => {
     it('is open (no keys) by default, with the documented limits', () => {
       expect(loadConfig({}).auth).toEqual({
         apiKeys: [],
+        adminKeyNames: [],
         allowAnonymous: false,
         uploadRateLimit: 30,
         uploadRateWindowSeconds: 60,
         maxActiveImportsPerKey: 10,
       });
+    });
+
+    it('reads ADMIN_API_KEYS as names of configured keys, and refuses names of no key', () => {
+      const keys = `alice:${A},bob:${B}`;
+      expect(loadConfig({ API_KEYS: keys, ADMIN_API_KEYS: ' bob , bob,' }).auth.adminKeyNames).toEqual([
+        'bob',
+      ]);
+      expect(loadConfig({ API_KEYS: keys }).auth.adminKeyNames).toEqual([]);
+      expect(() => loadConfig({ API_KEYS: keys, ADMIN_API_KEYS: 'bob,carol' })).toThrow(
+        'ADMIN_API_KEYS names keys that are not configured: carol',
+      );
+      expect(() => loadConfig({ ADMIN_API_KEYS: 'bob' })).toThrow(
+        'ADMIN_API_KEYS is set but no API_KEYS (or API_KEYS_FILE) are configured',
+      );
+    });
+
+    it('bounds database and Redis calls by default, and validates the bounds', () => {
+      expect(loadConfig({})).toMatchObject({ databaseStatementTimeoutMs: 4000, redisCommandTimeoutMs: 4000 });
+      expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+      );
+      expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: 'soon' })).toThrow('REDIS_COMMAND_TIMEOUT_MS');
     });
 
     it('reads comma-separated name:secret pairs from API_KEYS', () => {

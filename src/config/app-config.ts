@@ -13,7 +13,11 @@ export class AppConfig {
   port: number;
   databaseUrl: string;
   databasePoolSize: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: statement_timeout of the shared pool; the client gives up 0.5 s later. */
+  databaseStatementTimeoutMs: number;
   redisUrl: string;
+  /** REDIS_COMMAND_TIMEOUT_MS: how long a Redis command of a request (queue, rate limit) may take. */
+  redisCommandTimeoutMs: number;
   queuePrefix: string;
   /** Bull's job lock: a worker that stops renewing it for this long is presumed dead. */
   queueLockDurationMs: number;
@@ -41,6 +45,8 @@ export interface LogConfig {
 export interface AuthConfig {
   /** Empty when neither API_KEYS nor API_KEYS_FILE is set: the API is open (anonymous principal). */
   apiKeys: ApiKey[];
+  /** ADMIN_API_KEYS: names of keys in apiKeys that may open the queue dashboard (operators). */
+  adminKeyNames: string[];
   /** ALLOW_ANONYMOUS: lets NODE_ENV=production run without keys, on purpose. */
   allowAnonymous: boolean;
   /** Uploads one principal may start per window (POST /api/service-imports); more → 429. */
@@ -136,6 +142,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const apiKeys = readApiKeys(env, problems);
   const allowAnonymous = r.bool('ALLOW_ANONYMOUS', false);
+  const adminKeyNames = readAdminKeyNames(env, apiKeys, problems);
   if (nodeEnv === 'production' && role !== 'worker' && apiKeys.length === 0 && !allowAnonymous) {
     problems.push(
       'API_KEYS (or API_KEYS_FILE) is required when NODE_ENV=production; set ALLOW_ANONYMOUS=true to serve an open API on purpose',
@@ -152,7 +159,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     databaseUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 2, 200),
+    databaseStatementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 4000, 100, 600_000),
     redisUrl,
+    redisCommandTimeoutMs: r.int('REDIS_COMMAND_TIMEOUT_MS', 4000, 100, 600_000),
     queuePrefix: r.str('QUEUE_PREFIX', 'service-import'),
     queueLockDurationMs: r.int('QUEUE_LOCK_DURATION_MS', 30_000, 1000, 600_000),
     queueStalledIntervalMs: r.int('QUEUE_STALLED_INTERVAL_MS', 15_000, 500, 600_000),
@@ -173,6 +182,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     auth: {
       apiKeys,
+      adminKeyNames,
       allowAnonymous,
       uploadRateLimit: r.int('UPLOAD_RATE_LIMIT', 30, 1, 1_000_000),
       uploadRateWindowSeconds: r.int('UPLOAD_RATE_WINDOW_SECONDS', 60, 1, 86_400),
@@ -212,6 +222,25 @@ function readApiKeys(env: Env, problems: string[]): ApiKey[] {
     return [];
   }
   return parseApiKeys(apiKeyEntriesFromFile(content), 'API_KEYS_FILE', problems);
+}
+
+/** ADMIN_API_KEYS: comma-separated names of API keys that are operators; each must be a configured key. */
+function readAdminKeyNames(env: Env, apiKeys: ApiKey[], problems: string[]): string[] {
+  const names = (env.ADMIN_API_KEYS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) return [];
+  if (apiKeys.length === 0) {
+    problems.push('ADMIN_API_KEYS is set but no API_KEYS (or API_KEYS_FILE) are configured');
+    return [];
+  }
+  const known = new Set(apiKeys.map((key) => key.name));
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    problems.push(`ADMIN_API_KEYS names keys that are not configured: ${unknown.join(', ')}`);
+  }
+  return [...new Set(names)];
 }
 
 class EnvReader {

@@ -12,7 +12,11 @@ import { runMigrations } from './run-migrations';
       useFactory: async (config: AppConfig) => {
         await ensureDatabase(config.databaseUrl);
         await runMigrations(config.databaseUrl);
-        return dataSourceOptions(config.databaseUrl, config.databasePoolSize);
+        return dataSourceOptions(
+          config.databaseUrl,
+          config.databasePoolSize,
+          config.databaseStatementTimeoutMs,
+        );
       },
     }),
   ],

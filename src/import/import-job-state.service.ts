@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FinalImportStatus, ImportMetrics } from '../metrics/import-metrics';
+import { deleteInChunks } from './delete-in-chunks';
 import { ImportEventsPublisher } from './events/import-events.publisher';
 import { ImportPhase, ImportStatus } from './import-status';
 
@@ -101,7 +102,7 @@ export class ImportJobStateService {
 
   /** A finished dry run's would-be pairs are only needed while it runs. */
   async discardDryRunPairs(importId: string): Promise<void> {
-    await this.db.query(`DELETE FROM service_import_dry_pairs WHERE job_id = $1`, [importId]);
+    await deleteInChunks(this.db, 'service_import_dry_pairs', importId);
   }
 
   async notImportedCount(importId: string): Promise<number> {

@@ -94,7 +94,7 @@ export class ImportService {
       await this.jobs.delete({ id: job.id }).catch(() => undefined);
       await this.storage.delete(upload.key).catch(() => undefined);
       throw new DependencyUnavailableError(
-        'The import queue is unavailable right now; nothing was created. Try again.',
+        'The import queue (Redis) is unavailable right now; nothing was created. Try again.',
       );
     }
     this.logger.log(jobLog(job.code, `Queued: ${job.fileName}`, { rows: job.rowCount, dryRun: job.dryRun }));

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { jobLog } from '../logging/job-log';
 import { StorageService } from '../storage/storage.service';
+import { deleteInChunks } from './delete-in-chunks';
 import { ImportJobStateService } from './import-job-state.service';
 import { ImportQueueProducer } from './queue/import-queue.producer';
 
@@ -93,8 +94,8 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (const row of rows) {
       await this.storage.delete(row.upload_key);
       if (row.report_key) await this.storage.delete(row.report_key);
-      await this.db.query(`DELETE FROM service_import_rows WHERE job_id = $1`, [row.id]);
-      await this.db.query(`DELETE FROM service_import_dry_pairs WHERE job_id = $1`, [row.id]);
+      await deleteInChunks(this.db, 'service_import_rows', row.id);
+      await deleteInChunks(this.db, 'service_import_dry_pairs', row.id);
       await this.db.query(`UPDATE service_import_jobs SET files_deleted_at = now() WHERE id = $1`, [row.id]);
     }
     if (rows.length > 0) this.logger.log(`Retention: deleted the files of ${rows.length} finished import(s)`);

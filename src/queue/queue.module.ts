@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { IMPORT_QUEUE } from '../import/queue/import-queue.constants';
+import { QueueCommandTimeout } from './queue-command-timeout';
 import { bullSettings } from './queue.constants';
 
 /** The Bull connection shared by every queue (one Redis, one key prefix: QUEUE_PREFIX) and the queues. */
@@ -23,6 +24,7 @@ import { bullSettings } from './queue.constants';
     }),
     BullModule.registerQueue({ name: IMPORT_QUEUE }),
   ],
+  providers: [QueueCommandTimeout],
   exports: [BullModule],
 })
 export class QueueModule {}

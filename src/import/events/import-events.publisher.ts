@@ -45,6 +45,8 @@ export class ImportEventsPublisher implements OnApplicationShutdown {
     if (!this.redis) {
       this.redis = new Redis(this.config.redisUrl, {
         maxRetriesPerRequest: 1,
+        // A Redis that does not answer must not pile up one pending publish per batch.
+        commandTimeout: this.config.redisCommandTimeoutMs,
         enableReadyCheck: false,
         retryStrategy: (times: number) => Math.min(times * 200, 2000),
       });

@@ -14,10 +14,10 @@ export class ImportQueueProducer {
   ) {}
 
   async enqueue(importId: string): Promise<void> {
-    // A Redis that is down makes Bull wait forever; answer within seconds instead.
+    // Each command is bounded (QueueCommandTimeout); this also bounds Bull's own wait for the connection.
     await withTimeout(
       this.queue.add(PROCESS_IMPORT, { importId }, importJobOptions(importId, this.config.import.attempts)),
-      5000,
+      this.config.redisCommandTimeoutMs + 1000,
       'the queue (Redis) did not accept the job',
     );
   }

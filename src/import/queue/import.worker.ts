@@ -36,13 +36,22 @@ export class ImportWorker
 
   onApplicationBootstrap(): void {
     void this.queue.process(PROCESS_IMPORT, this.config.import.concurrency, (job) =>
-      this.processor.handle(job),
+      this.processor.handle(job).catch((error: unknown) => {
+        throw this.withoutStack(error);
+      }),
     );
     this.queue.on('failed', (job: Job<ImportJobPayload>, error: Error) => {
       if (error instanceof AbandonedForShutdownError) return; // a hand-back, not an attempt: logged already
       const attempts = job.opts.attempts ?? 1;
-      if (job.attemptsMade >= attempts) void this.processor.onFinalFailure(job, error);
-      else void this.processor.onAttemptFailed(job, error);
+      const handled =
+        job.attemptsMade >= attempts
+          ? this.processor.onFinalFailure(job, error)
+          : this.processor.onAttemptFailed(job, error);
+      // A failure to record the failure (database away, a job that names no import) must not become
+      // an unhandled rejection; the sweeper ends such an import later.
+      handled.catch((failure: Error) =>
+        this.logger.warn(`Could not record the failure of queue job ${job.id}: ${failure.message}`),
+      );
     });
     this.queue.on('error', (error) => this.logger.warn(`Queue error: ${error.message}`));
     this.heartbeat = setInterval(() => {
@@ -52,6 +61,17 @@ export class ImportWorker
     touchWorkerHeartbeat();
     this.parsers.warmUp().catch((error: Error) => this.logger.warn(`Parse thread: ${error.message}`));
     this.logger.log(`Processing imports with concurrency ${this.config.import.concurrency}`);
+  }
+
+  /**
+   * Bull keeps the stack of every failed attempt in Redis, where the queue dashboard shows it (server
+   * paths, code): it is logged here instead, and Bull gets the error with its message only.
+   */
+  private withoutStack(error: unknown): Error {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    if (failure.stack) this.logger.debug(failure.stack);
+    failure.stack = '';
+    return failure;
   }
 
   /**

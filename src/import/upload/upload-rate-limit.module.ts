@@ -1,7 +1,8 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import { tagDependency } from '../../common/dependency-errors';
 import { AppConfig } from '../../config/app-config';
 import type { AuthenticatedRequest } from '../../auth/principal';
 
@@ -18,7 +19,11 @@ import type { AuthenticatedRequest } from '../../auth/principal';
         const { uploadRateLimit: limit, uploadRateWindowSeconds: window } = config.auth;
         return {
           throttlers: [{ limit, ttl: window * 1000 }],
-          storage: new FailOpenRedisThrottlerStorage(config.redisUrl, `${config.queuePrefix}:throttle:`),
+          storage: new RedisUploadThrottlerStorage(
+            config.redisUrl,
+            `${config.queuePrefix}:throttle:`,
+            config.redisCommandTimeoutMs,
+          ),
           getTracker: uploadTracker,
           errorMessage: (_context, detail) =>
             `Too many uploads: at most ${limit} every ${window} seconds per API key. ` +
@@ -37,19 +42,19 @@ export function uploadTracker(req: Record<string, any>): string {
 }
 
 /**
- * Counts in Redis under QUEUE_PREFIX. When Redis does not answer, the request is let through
- * (with a warning) rather than refused: the limit protects capacity, and an upload that cannot be
- * queued gets its own 503 anyway.
+ * Counts in Redis under QUEUE_PREFIX. When Redis does not answer within REDIS_COMMAND_TIMEOUT_MS the
+ * upload is refused at once with a 503 naming Redis, before its body is read: without Redis it could
+ * not be queued anyway, and waiting for the queue's own timeout after the rate limit's would double
+ * the wait.
  */
-class FailOpenRedisThrottlerStorage extends ThrottlerStorageRedisService {
-  private readonly logger = new Logger('UploadRateLimit');
-
-  constructor(redisUrl: string, keyPrefix: string) {
+class RedisUploadThrottlerStorage extends ThrottlerStorageRedisService {
+  constructor(redisUrl: string, keyPrefix: string, commandTimeoutMs: number) {
     super(redisUrl, {
       keyPrefix,
       connectionName: 'service-import:upload-rate-limit',
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      commandTimeout: commandTimeoutMs,
     });
   }
 
@@ -63,8 +68,7 @@ class FailOpenRedisThrottlerStorage extends ThrottlerStorageRedisService {
     try {
       return await super.increment(key, ttl, limit, blockDuration, throttlerName);
     } catch (error) {
-      this.logger.warn(`Upload rate limit not checked, Redis did not answer: ${(error as Error).message}`);
-      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+      throw tagDependency(error, 'redis');
     }
   }
 }
