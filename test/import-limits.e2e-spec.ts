@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ImportSweeper } from '../src/import/import.sweeper';
 import { fetchReport, seedCatalog, upload, uploadAndWait, waitForEnd } from './support/imports';
+import { rawUpload } from './support/raw-upload';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('import limits, dry runs, concurrency and retention (e2e)', () => {
@@ -53,6 +54,28 @@ describe('import limits, dry runs, concurrency and retention (e2e)', () => {
     expect(res2.body.fileName.length).toBe(255);
     await waitForEnd(t.app, res.body.code);
     await waitForEnd(t.app, res2.body.code);
+  });
+
+  it('keeps a file name sent as raw UTF-8, as browsers and curl send it, minus bidi controls', async () => {
+    const names = [
+      ['Relatório_日本.csv', 'Relatório_日本.csv'],
+      ['équipe 👨\u200d👩\u200d👧 (março).csv', 'équipe 👨\u200d👩\u200d👧 (março).csv'],
+      ['تقرير_الشهر.csv', 'تقرير_الشهر.csv'],
+      ['invoice\u202Evsc.csv', 'invoicevsc.csv'],
+      ['\u2067photo\u2069\u200f.csv', 'photo.csv'],
+    ];
+    for (const [sent, shown] of names) {
+      const answer = await rawUpload({
+        port: Number(new URL(t.baseUrl).port),
+        content: Buffer.from('clientCode,serviceCode\nK1,Z1\n'),
+        fileName: sent,
+        ending: 'complete',
+      });
+      expect({ sent, status: answer.status }).toEqual({ sent, status: 202 });
+      const job = JSON.parse(answer.body);
+      expect(job.fileName).toBe(shown);
+      expect((await waitForEnd(t.app, job.code)).fileName).toBe(shown);
+    }
   });
 
   it('a dry run writes nothing and gives the same counters and report as the real run', async () => {

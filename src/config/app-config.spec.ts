@@ -31,9 +31,10 @@ describe('loadConfig', () => {
       storage: {
         driver: 'local',
         localDir: resolve('./var/storage'),
+        leftoverAgeSeconds: 86_400,
         s3: { region: 'us-east-1', forcePathStyle: false, endpoint: undefined },
       },
-      import: { batchSize: 5000, connections: 2, concurrency: 1 },
+      import: { batchSize: 5000, connections: 2, concurrency: 1, uploadTimeoutSeconds: 300 },
     });
     expect(loadConfig({ IMPORT_DB_CONNECTIONS: '1' }).import.connections).toBe(1);
   });
@@ -115,6 +116,10 @@ describe('loadConfig', () => {
     ['IMPORT_DB_CONNECTIONS', '0'],
     ['IMPORT_DB_CONNECTIONS', '3'],
     ['DOWNLOAD_SIGNING_SECRET', 'short'],
+    ['UPLOAD_TIMEOUT_SECONDS', '0'],
+    ['UPLOAD_TIMEOUT_SECONDS', '301'], // Node's own request timeout would cut it at 300 s anyway
+    ['STORAGE_LEFTOVER_AGE_SECONDS', '0'],
+    ['STORAGE_LEFTOVER_AGE_SECONDS', '1h'],
   ])('names %s when it is %p', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

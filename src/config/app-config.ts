@@ -61,6 +61,8 @@ export type AppRole = 'api' | 'worker' | 'all';
 export interface StorageConfig {
   driver: 'local' | 's3';
   localDir: string;
+  /** STORAGE_LEFTOVER_AGE_SECONDS: a partial file or unfinished multipart upload older than this is a crash leftover. */
+  leftoverAgeSeconds: number;
   s3: {
     endpoint?: string;
     /** The endpoint browsers use for download links, when it differs from `endpoint`. */
@@ -75,6 +77,8 @@ export interface StorageConfig {
 
 export interface ImportConfig {
   maxFileBytes: number;
+  /** UPLOAD_TIMEOUT_SECONDS: the longest an upload's body may take to arrive; longer → 408. */
+  uploadTimeoutSeconds: number;
   maxRows: number;
   maxFieldBytes: number;
   batchSize: number;
@@ -169,9 +173,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl,
     signedUrlTtlSeconds: r.int('SIGNED_URL_TTL_SECONDS', 3600, 1, 7 * 24 * 3600),
     downloadSigningSecret,
-    storage: { driver, localDir: resolve(r.str('STORAGE_LOCAL_DIR', './var/storage')), s3 },
+    storage: {
+      driver,
+      localDir: resolve(r.str('STORAGE_LOCAL_DIR', './var/storage')),
+      leftoverAgeSeconds: r.int('STORAGE_LEFTOVER_AGE_SECONDS', 86_400, 1, 365 * 86_400),
+      s3,
+    },
     import: {
       maxFileBytes: r.int('IMPORT_MAX_FILE_BYTES', 100 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+      // Node's own request timeout is 300 s, so a longer value would not take effect.
+      uploadTimeoutSeconds: r.int('UPLOAD_TIMEOUT_SECONDS', 300, 1, 300),
       maxRows: r.int('IMPORT_MAX_ROWS', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
       maxFieldBytes: r.int('IMPORT_MAX_FIELD_BYTES', 64 * 1024, 16, 16 * 1024 * 1024),
       batchSize: r.int('IMPORT_BATCH_SIZE', 5000, 1, 50_000),

@@ -28,6 +28,7 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
+  ApiRequestTimeoutResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -47,6 +48,7 @@ import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
 import { ImportService } from './import.service';
 import type { StoredUpload } from './upload/csv-upload.storage';
+import { UploadDeadlineInterceptor } from './upload/upload-deadline.interceptor';
 
 @ApiTags('service-imports')
 @Controller('service-imports')
@@ -57,7 +59,7 @@ export class ImportController {
   @HttpCode(202)
   // Before the file interceptor: a throttled upload is refused before its body is read.
   @UseGuards(ThrottlerGuard)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(UploadDeadlineInterceptor, FileInterceptor('file'))
   @ApiOperation({
     summary: 'Upload a CSV of client billable services and start an import',
     description:
@@ -95,6 +97,9 @@ export class ImportController {
     description:
       'Upload rate limit (UPLOAD_RATE_LIMIT per UPLOAD_RATE_WINDOW_SECONDS) or active-import cap ' +
       '(MAX_ACTIVE_IMPORTS_PER_KEY) reached; Retry-After says when to try again',
+  })
+  @ApiRequestTimeoutResponse({
+    description: 'The body did not arrive within UPLOAD_TIMEOUT_SECONDS; nothing was created',
   })
   @ApiServiceUnavailableResponse({ description: 'Storage or queue unavailable; nothing was created' })
   async create(

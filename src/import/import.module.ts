@@ -48,6 +48,8 @@ export class ImportModule {
           inject: [AppConfig, CsvUploadStorage],
           useFactory: (config: AppConfig, storage: CsvUploadStorage) => ({
             storage,
+            // Browsers and curl send a file name as raw UTF-8, not latin1 (busboy's default).
+            defParamCharset: 'utf8',
             limits: {
               files: 1,
               fileSize: config.import.maxFileBytes,

@@ -7,6 +7,9 @@ import { S3StorageDriver } from './drivers/s3-storage.driver';
 import { assertValidKey } from './storage-key';
 import { PutOptions, SignedUrlOptions, StorageDriver, StorageObjectNotFoundError } from './storage.types';
 
+/** How often every process looks for crash leftovers, besides at start-up. */
+const SWEEP_LEFTOVERS_EVERY_MS = 60 * 60 * 1000;
+
 /** The app stores CSV only, and the local driver keeps no metadata to remember a type by. */
 export const DEFAULT_DOWNLOAD_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
@@ -15,8 +18,9 @@ export const DEFAULT_DOWNLOAD_CONTENT_TYPE = 'text/csv; charset=utf-8';
 export class StorageService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(StorageService.name);
   private readonly driver: StorageDriver;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
-  constructor(config: AppConfig) {
+  constructor(private readonly config: AppConfig) {
     this.driver =
       config.storage.driver === 's3' ? new S3StorageDriver(config) : new LocalStorageDriver(config);
   }
@@ -33,9 +37,31 @@ export class StorageService implements OnModuleInit, OnModuleDestroy {
       this.logger.error(`Storage (${this.driver.name}) is not usable: ${describe(error)}`);
       throw error;
     }
+    // Awaited at start-up, so a restart after a crash leaves no leftovers by the time it serves.
+    await this.sweepLeftovers();
+    this.sweepTimer = setInterval(() => void this.sweepLeftovers(), SWEEP_LEFTOVERS_EVERY_MS);
+    this.sweepTimer.unref();
+  }
+
+  /**
+   * Removes partial files and unfinished multipart uploads older than STORAGE_LEFTOVER_AGE_SECONDS:
+   * what a process killed in the middle of a put() leaves (a live put() cleans up after itself).
+   * Never throws: a failed sweep is retried at the next one.
+   */
+  async sweepLeftovers(): Promise<number> {
+    const olderThan = new Date(Date.now() - this.config.storage.leftoverAgeSeconds * 1000);
+    try {
+      const removed = await this.driver.sweepLeftovers(olderThan);
+      if (removed > 0) this.logger.warn(`Removed ${removed} leftover(s) of interrupted writes`);
+      return removed;
+    } catch (error) {
+      this.logger.warn(`Could not sweep leftovers of interrupted writes: ${describe(error)}`);
+      return 0;
+    }
   }
 
   onModuleDestroy(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.driver instanceof S3StorageDriver) this.driver.destroy();
   }
 

@@ -27,6 +27,11 @@ export interface StorageDriver {
   signedDownloadUrl(key: string, options: SignedUrlOptions): Promise<string>;
   /** Resolves when the backend answers; used by /health. */
   ping(): Promise<void>;
+  /**
+   * Removes what a put() cut short by a crash left behind (partial files, unfinished multipart
+   * uploads) begun before `olderThan`; resolves with how many it removed.
+   */
+  sweepLeftovers(olderThan: Date): Promise<number>;
 }
 
 export class StorageObjectNotFoundError extends Error {

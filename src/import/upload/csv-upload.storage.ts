@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { finished } from 'node:stream';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { AppConfig } from '../../config/app-config';
@@ -7,6 +8,7 @@ import {
   DependencyUnavailableError,
   DomainError,
   InvalidInputError,
+  PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
@@ -41,18 +43,36 @@ export class CsvUploadStorage implements StorageEngine {
     const key = `uploads/${randomUUID()}.csv`;
     const inspector = new UploadInspector({ maxFieldBytes: this.config.import.maxFieldBytes });
     let rejected: Error | null = null;
-    inspector.on('error', (error: Error) => {
-      rejected = error;
+    const release = () => {
       file.stream.unpipe(inspector);
       file.stream.resume(); // let the rest of the request drain so the client reads our answer
+    };
+    inspector.on('error', (error: Error) => {
+      rejected ??= error;
+      release();
     });
+    // Not pipeline(file.stream, inspector): that would destroy multer's stream with our error, and
+    // multer would answer with it before this engine could say 400, 415 or 503. Only the other
+    // direction is wired: the file stream failing (body cut before its closing boundary, client
+    // gone, upload timeout) or passing IMPORT_MAX_FILE_BYTES destroys the inspector, and with it
+    // the write into storage, which then closes and removes what it wrote.
     file.stream.pipe(inspector);
+    finished(file.stream, (error) => {
+      if (error) inspector.destroy(error);
+    });
+    file.stream.once('limit', () => inspector.destroy(new PayloadTooLargeError('The file is too large')));
     this.storage.put(key, inspector, { contentType: 'text/csv' }).then(
       ({ size }) => {
         if (rejected) return this.discard(key, rejected, callback);
         callback(null, { key, size, inspection: inspector.result() });
       },
-      (error) => this.discard(key, rejected ?? error, callback),
+      (error) => {
+        // A failed put() has already removed what it wrote. If storage failed before reading the
+        // whole file, stop inspecting and let the request drain.
+        release();
+        inspector.destroy();
+        callback(toDomainError(rejected ?? error));
+      },
     );
   }
 
@@ -68,9 +88,12 @@ export class CsvUploadStorage implements StorageEngine {
     );
   }
 
+  /** Answers only once the object is gone, so nothing outlives the request that wrote it. */
   private discard(key: string, error: Error, callback: (error?: any) => void): void {
-    this.storage.delete(key).catch(() => undefined);
-    callback(toDomainError(error));
+    void this.storage
+      .delete(key)
+      .catch(() => undefined)
+      .then(() => callback(toDomainError(error)));
   }
 }
 

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppConfig } from '../../config/app-config';
 import { signDownloadToken, verifyDownloadToken } from '../download-token';
 import { PutOptions, SignedUrlOptions, StorageDriver, StorageObjectNotFoundError } from '../storage.types';
+
+/** The hidden name put() writes under until the file is complete (see put()). */
+const PARTIAL_NAME = /^\..+\.[0-9a-f]{12}\.partial$/;
 
 /** What the download controller needs to answer a signed link. */
 export interface LocalDownload {
@@ -34,19 +37,22 @@ export class LocalStorageDriver implements StorageDriver {
 
   async put(key: string, body: Readable, _options?: PutOptions): Promise<{ size: number }> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
     // Written beside the target (same filesystem, so the rename is atomic) under a hidden name, so a
-    // reader never sees a half-written file under the key, even if the process dies mid-write.
+    // reader never sees a half-written file under the key, even if the process dies mid-write
+    // (sweepLeftovers removes what a crash leaves).
     const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
-    const out = createWriteStream(partial, { flags: 'wx', flush: true });
     try {
+      await mkdir(dirname(path), { recursive: true });
+      // pipeline: an error or abort of the body closes the file, and its error lands here.
+      const out = createWriteStream(partial, { flags: 'wx', flush: true });
       await pipeline(body, out);
       await rename(partial, path);
+      return { size: out.bytesWritten };
     } catch (error) {
+      body.destroy(); // also when the file could not even be opened: stop the producer
       await rm(partial, { force: true });
       throw error;
     }
-    return { size: out.bytesWritten };
   }
 
   async get(key: string): Promise<Readable> {
@@ -92,6 +98,19 @@ export class LocalStorageDriver implements StorageDriver {
 
   async ping(): Promise<void> {
     await access(this.root, constants.R_OK | constants.W_OK);
+  }
+
+  async sweepLeftovers(olderThan: Date): Promise<number> {
+    let removed = 0;
+    for (const entry of await readdir(this.root, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !PARTIAL_NAME.test(entry.name)) continue;
+      const path = join(entry.parentPath, entry.name);
+      const info = await stat(path).catch(() => null); // gone meanwhile: renamed or removed by its writer
+      if (!info || info.mtime >= olderThan) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Opening first and streaming from the handle leaves no gap between "exists" and "read". */

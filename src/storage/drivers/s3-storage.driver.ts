@@ -1,10 +1,12 @@
 import {
+  AbortMultipartUploadCommand,
   BucketLocationConstraint,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   S3Client,
   S3ClientConfig,
   S3ServiceException,
@@ -60,23 +62,24 @@ export class S3StorageDriver implements StorageDriver {
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<{ size: number }> {
     const counter = new ByteCounter();
-    const piping = pipeline(body, counter);
     // Upload sends one PutObject for small bodies and a multipart upload for large ones, so a
-    // stream of unknown length never has to be buffered whole; a failed multipart upload is aborted.
+    // stream of unknown length never has to be buffered whole.
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: counter, ContentType: options.contentType },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
     });
-    try {
-      await Promise.all([upload.done(), piping]);
-    } catch (error) {
-      // Stop reading the source when S3 refused the upload (or the source failed).
-      counter.destroy();
-      body.destroy();
-      throw error;
-    }
+    // Either side failing fails the other: a source that errors or is aborted destroys the counter
+    // (pipeline), which makes Upload abort its multipart upload; an upload S3 refused destroys the
+    // counter, which stops reading the source.
+    const uploaded = upload.done();
+    uploaded.catch((error: Error) => counter.destroy(error));
+    const piped = pipeline(body, counter);
+    // Both settle before we answer, so a failed put() has already aborted its multipart upload.
+    const [sent, read] = await Promise.allSettled([uploaded, piped]);
+    if (read.status === 'rejected') throw read.reason;
+    if (sent.status === 'rejected') throw sent.reason;
     return { size: counter.bytes };
   }
 
@@ -124,6 +127,23 @@ export class S3StorageDriver implements StorageDriver {
 
   async ping(): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  async sweepLeftovers(olderThan: Date): Promise<number> {
+    let removed = 0;
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, ...markers }),
+      );
+      for (const { Key, UploadId, Initiated } of page.Uploads ?? []) {
+        if (!Key || !UploadId || !Initiated || Initiated >= olderThan) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId }));
+        removed++;
+      }
+      if (!page.IsTruncated) return removed;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+    }
   }
 
   destroy(): void {
