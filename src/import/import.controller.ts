@@ -40,6 +40,7 @@ import { CreateServiceImportQueryDto, ListServiceImportsQueryDto } from './dto/l
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
+import { ParseImportCodePipe } from './import-code.pipe';
 import { ImportService } from './import.service';
 import type { StoredUpload } from './upload/csv-upload.storage';
 
@@ -132,7 +133,10 @@ export class ImportController {
   @ApiOperation({ summary: 'The status and counters of an import' })
   @ApiOkResponse({ type: ServiceImportJobDto })
   @ApiNotFoundResponse({ description: 'No import with this code' })
-  get(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<ServiceImportJobDto> {
+  get(
+    @Param('code', ParseImportCodePipe) code: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ServiceImportJobDto> {
     return this.imports.get(code, principal);
   }
 
@@ -148,7 +152,7 @@ export class ImportController {
   @ApiNotFoundResponse({ description: 'No import with this code' })
   @ApiConflictResponse({ description: 'The import already ended (Completed, Failed or Cancelled)' })
   cancel(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ServiceImportJobDto> {
     return this.imports.cancel(code, principal);
@@ -160,7 +164,7 @@ export class ImportController {
   @ApiFoundResponse({ description: 'Location is a time-limited download link' })
   @ApiNotFoundResponse({ description: 'No such import, or it has no report' })
   async notImported(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ url: string; statusCode: number }> {
     return { url: await this.imports.notImportedUrl(code, principal), statusCode: 302 };

@@ -11,6 +11,7 @@ import {
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { ServiceImportJobDto } from '../dto/service-import-job.dto';
+import { ParseImportCodePipe } from '../import-code.pipe';
 import { ImportEventsService } from './import-events.service';
 
 const EXAMPLE =
@@ -48,7 +49,7 @@ export class ImportEventsController {
   })
   @ApiNotFoundResponse({ description: 'No import with this code (a JSON error, not a stream)' })
   async follow(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
     @Res() res: Response,
