@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
+import { QueryInt } from '../../common/validation';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ImportStatus } from '../import-status';
 
@@ -9,19 +9,12 @@ export class ListServiceImportsQueryDto {
   @IsEnum(ImportStatus)
   status?: ImportStatus;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  /** 1-based page number */
+  @QueryInt({ min: 1, max: 1_000_000_000, default: 1 })
   page: number = 1;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  /** Imports per page */
+  @QueryInt({ min: 1, max: 100, default: 20 })
   limit: number = 20;
 }
 
