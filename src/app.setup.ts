@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { applyApiSecurity, declareApiKeySchemes } from './auth/swagger-security';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { useCheckedBodyParsers } from './common/request-body';
 import { noStore, securityHeaders } from './common/security-headers';
 import { HttpMetrics } from './metrics/http-metrics';
 
@@ -14,6 +15,7 @@ export function setupApp(app: INestApplication): void {
   app.use(app.get(HttpMetrics).middleware()); // first, to time every answer
   app.use(securityHeaders('/docs'));
   app.use('/api', noStore);
+  useCheckedBodyParsers(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'docs', 'docs-json', 'metrics'] });
   mountQueueDashboard(app);
   app.useGlobalPipes(
