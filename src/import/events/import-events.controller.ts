@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -48,6 +49,10 @@ export class ImportEventsController {
     content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE } },
   })
   @ApiNotFoundResponse({ description: 'No import with this code (a JSON error, not a stream)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'The key already holds SSE_MAX_STREAMS_PER_KEY open streams on this process (a JSON error with Retry-After)',
+  })
   async follow(
     @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
