@@ -25,7 +25,7 @@ import { Dataset, Expected, generateCsv } from './dataset';
 import { Accepted, Api, ImportJob, PollResult, pollUntilDone, progressGaps, upload } from './import-client';
 import { runNaiveImport } from './naive-importer';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
-import { StreamStats, openEventStreams } from './event-streams';
+import { StreamStats, holdImportQueue, openEventStreams } from './event-streams';
 import { PollerStats, startPollers } from './pollers';
 import { BenchSummary, NaiveSummary, SseSummary, formatHeadline, formatTable, mb } from './report';
 import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
@@ -127,7 +127,7 @@ async function startService(
   tmp: string,
   dbUrl: string,
   fileBytes: number,
-): Promise<{ service: ServiceProcess; api: Api }> {
+): Promise<{ service: ServiceProcess; api: Api & { queuePrefix: string } }> {
   const port = opts.port || (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
@@ -173,7 +173,7 @@ async function startService(
       `${(error as Error).message}\n--- last lines of the service ---\n${service.lastLines()}`,
     );
   }
-  return { service, api: { baseUrl, headers: { 'X-API-Key': apiKey } } };
+  return { service, api: { baseUrl, headers: { 'X-API-Key': apiKey }, queuePrefix } };
 }
 
 interface ImportMeasure {
@@ -193,7 +193,7 @@ interface ImportMeasure {
 async function measureImport(
   run: Run,
   service: ServiceProcess,
-  api: Api,
+  api: Api & { queuePrefix: string },
   data: Dataset,
   streams = 0,
 ): Promise<ImportMeasure> {
@@ -201,18 +201,27 @@ async function measureImport(
   const rssAtStart = service.currentRss();
   const cpuAtStart = service.cpuSeconds();
   const sampler = new RssSampler(service);
+  // With streams, the queue is held until they are all open: they are open before the import starts.
+  const held = streams > 0 ? await holdImportQueue(run.opts.redis, api.queuePrefix) : null;
   log(`uploading ${mb(data.bytes)} MB`);
-  const accepted = await upload(api, data.path).catch((error: Error) => {
+  let accepted = await upload(api, data.path).catch(async (error: Error) => {
     sampler.stop();
+    await held?.release();
     throw new BrokenRun(`${error.message}\n--- last lines of the service ---\n${service.lastLines()}`);
   });
   log(`202 after ${accepted.uploadSeconds.toFixed(2)} s: job ${accepted.job.code}; importing`);
   const jobUrl = `${api.baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
+  const eventStreams = streams > 0 ? openEventStreams(`${jobUrl}/events`, api.headers, streams) : null;
+  if (eventStreams && held) {
+    log(`opening ${streams} event streams on the Queued import`);
+    await eventStreams.opened;
+    await held.release();
+    // The import's clock starts when the queue lets it go.
+    accepted = { ...accepted, acceptedAt: performance.now(), acceptedWallMs: Date.now() };
+    log('streams open; the queue is released');
+  }
   const pollers =
     run.opts.pollers > 0 ? startPollers(jobUrl, api.headers, run.opts.pollers, run.opts.pollRate) : null;
-  // Opened at once after the 202, while the import starts.
-  const eventStreams = streams > 0 ? openEventStreams(`${jobUrl}/events`, api.headers, streams) : null;
-  if (eventStreams) log(`opening ${streams} event streams on the import`);
   let poll: PollResult | null = null;
   let failure: Error | null = null;
   try {

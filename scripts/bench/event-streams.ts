@@ -3,6 +3,7 @@
  * runs: what a dashboard left open in many browsers costs the service. Each counts the events it
  * receives and ends when the server closes its stream (after `event: end`).
  */
+import Queue from 'bull';
 import { Agent, IncomingMessage, request } from 'node:http';
 
 export interface StreamStats {
@@ -83,6 +84,24 @@ export function openEventStreams(url: string, headers: Record<string, string>, n
       for (const res of responses) res.destroy();
       agent.destroy();
       return stats;
+    },
+  };
+}
+
+/**
+ * Pauses the service's import queue (Bull's global pause, in Redis: workers take no new job) until
+ * `release`, so the streams can be opened on a job that has not started.
+ */
+export async function holdImportQueue(
+  redisUrl: string,
+  prefix: string,
+): Promise<{ release(): Promise<void> }> {
+  const queue = new Queue('service-imports', redisUrl, { prefix });
+  await queue.pause();
+  return {
+    release: async () => {
+      await queue.resume();
+      await queue.close();
     },
   };
 }

@@ -38,8 +38,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep               keep the throwaway database
   --port P             port for the service (default: a free one)
   --pollers N          concurrent GET pollers during the import (default 20; 0 disables)
-  --sse N              then import the file again with N event streams open on it (default 0: no second run),
-                       and report both runs' import time and poll latency and their ratio
+  --sse N              then import the file again with N event streams open on it (opened while the queue is
+                       held, so before the import starts; default 0: no second run), and report both runs'
+                       import time and poll latency and their ratio
   --poll-rate R        requests/s per poller (default 4: a UI refreshing every 250 ms; 0 = closed loop, as fast as answered)
   --batch-size N       IMPORT_BATCH_SIZE for the service (default: the service's own)
   --pg URL             PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
