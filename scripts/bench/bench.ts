@@ -199,7 +199,7 @@ async function measureImport(
 ): Promise<ImportMeasure> {
   const loadAtUpload = loadavg()[0];
   const rssAtStart = service.currentRss();
-  const cpuAtStart = service.cpuSeconds();
+  let cpuAtStart = service.cpuSeconds();
   const sampler = new RssSampler(service);
   // With streams, the queue is held until they are all open: they are open before the import starts.
   const held = streams > 0 ? await holdImportQueue(run.opts.redis, api.queuePrefix) : null;
@@ -218,6 +218,7 @@ async function measureImport(
     await held.release();
     // The import's clock starts when the queue lets it go.
     accepted = { ...accepted, acceptedAt: performance.now(), acceptedWallMs: Date.now() };
+    cpuAtStart = service.cpuSeconds();
     log('streams open; the queue is released');
   }
   const pollers =
@@ -279,6 +280,7 @@ function compareStreams(
   return {
     streams: withStreams.streams as StreamStats,
     importSeconds: { without: summary.importSeconds, with: seconds, ratio: seconds / summary.importSeconds },
+    serviceCpuSeconds: { without: without.serviceCpuSeconds, with: withStreams.serviceCpuSeconds },
     poll: { without: without.pollers, with: withStreams.pollers },
   };
 }

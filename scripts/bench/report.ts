@@ -53,6 +53,8 @@ export interface BenchSummary {
 export interface SseSummary {
   streams: StreamStats;
   importSeconds: { without: number; with: number; ratio: number };
+  /** CPU seconds of the service process from the 202 (with streams: from the release) to the end. */
+  serviceCpuSeconds: { without: number; with: number };
   poll: { without: PollerStats | null; with: PollerStats | null };
 }
 
@@ -159,6 +161,12 @@ function sseRows(sse: SseSummary): [string, string, string][] {
       'import seconds without / with streams',
       `${fixed(t.without)} s / ${fixed(t.with)} s (${fixed(t.ratio)}×)`,
       verdict(t.ratio <= 1.2, '≤ 1.2×'),
+    ],
+    [
+      'service CPU without / with streams',
+      `${fixed(sse.serviceCpuSeconds.without, 1)} s / ${fixed(sse.serviceCpuSeconds.with, 1)} s ` +
+        `(${fixed(sse.serviceCpuSeconds.with / sse.serviceCpuSeconds.without)}×; less sensitive to a busy machine)`,
+      '',
     ],
   ];
   const p = sse.poll;
