@@ -5,6 +5,7 @@ import { applyApiSecurity, declareApiKeySchemes } from './auth/swagger-security'
 import { AppConfig } from './config/app-config';
 import { LICENSE_PATH, serveLicense } from './common/license';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { useCheckedBodyParsers } from './common/request-body';
 import { noStore, securityHeaders } from './common/security-headers';
 import { HttpMetrics } from './metrics/http-metrics';
 
@@ -17,6 +18,7 @@ export function setupApp(app: INestApplication): void {
   app.use(app.get(HttpMetrics).middleware()); // first, to time every answer
   app.use(securityHeaders('/docs'));
   app.use('/api', noStore);
+  useCheckedBodyParsers(app);
   app.setGlobalPrefix('api', { exclude: ['health', 'docs', 'docs-json', 'metrics'] });
   mountQueueDashboard(app);
   serveLicense(app);

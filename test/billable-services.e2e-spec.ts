@@ -156,7 +156,9 @@ describe('Billable services API (e2e)', () => {
 
     it('rejects bad paging with 400', async () => {
       const res = await request(http).get('/api/billable-services?limit=500').expect(400);
-      expect(res.body.message).toEqual(['limit must not be greater than 100']);
+      expect(res.body.message).toEqual([
+        'limit must be a whole number from 1 to 100, written with digits only',
+      ]);
     });
   });
 

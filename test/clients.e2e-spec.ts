@@ -159,11 +159,11 @@ describe('Clients API (e2e)', () => {
     });
 
     it.each([
-      ['page=0', 'page must not be less than 1'],
-      ['page=1.5', 'page must be a whole number'],
-      ['limit=0', 'limit must not be less than 1'],
-      ['limit=101', 'limit must not be greater than 100'],
-      ['limit=abc', 'limit must be a whole number'],
+      ['page=0', 'page must be a whole number from 1 to 1000000000, written with digits only'],
+      ['page=1.5', 'page must be a whole number from 1 to 1000000000, written with digits only'],
+      ['limit=0', 'limit must be a whole number from 1 to 100, written with digits only'],
+      ['limit=101', 'limit must be a whole number from 1 to 100, written with digits only'],
+      ['limit=abc', 'limit must be a whole number from 1 to 100, written with digits only'],
       ['sort=code', 'property sort should not exist'],
     ])('rejects ?%s with 400', async (query, message) => {
       const res = await request(http).get(`/api/clients?${query}`).expect(400);

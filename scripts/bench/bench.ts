@@ -25,8 +25,9 @@ import { Dataset, Expected, generateCsv } from './dataset';
 import { Accepted, Api, ImportJob, PollResult, pollUntilDone, progressGaps, upload } from './import-client';
 import { runNaiveImport } from './naive-importer';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
+import { StreamStats, holdImportQueue, openEventStreams } from './event-streams';
 import { PollerStats, startPollers } from './pollers';
-import { BenchSummary, NaiveSummary, formatHeadline, formatTable, mb } from './report';
+import { BenchSummary, NaiveSummary, SseSummary, formatHeadline, formatTable, mb } from './report';
 import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
 
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
@@ -94,12 +95,19 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
 
   const measured = await measureImport(run, service, api, data);
   const problems = checkCounters(measured.poll.job, data.expected);
-  const importJobId = await db.jobId(pool, measured.poll.job.code);
-  const inTable = await db.countImported(pool, importJobId);
-  if (inTable !== data.expected.created) {
-    problems.push(
-      `client_billable_services has ${inTable} rows of this import, expected ${data.expected.created}`,
-    );
+  let importJobId = await db.jobId(pool, measured.poll.job.code);
+  let inTable = await checkTable(run, importJobId, data, problems);
+  let withStreams: ImportMeasure | null = null;
+  if (opts.sse > 0) {
+    // The same import from the same starting table, with the streams open this time.
+    await db.truncateAssignments(pool);
+    await db.insertExistingPairs(pool, data.existingPairs);
+    await db.analyze(pool);
+    await db.checkpoint(pool);
+    withStreams = await measureImport(run, service, api, data, opts.sse);
+    problems.push(...checkCounters(withStreams.poll.job, data.expected).map((p) => `with streams: ${p}`));
+    importJobId = await db.jobId(pool, withStreams.poll.job.code);
+    inTable = await checkTable(run, importJobId, data, problems);
   }
   await service.stop(); // nothing else may compete with COPY for the CPU
 
@@ -107,6 +115,7 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
   if (copy.rows !== inTable) problems.push(`COPY loaded ${copy.rows} rows, the import created ${inTable}`);
 
   const summary = await summarize(run, data, measured, copy, seededWith, problems);
+  if (withStreams) summary.sse = compareStreams(summary, measured, withStreams);
   if (opts.engine === 'naive') summary.naive = await measureNaive(run, data, summary.rowsPerSecond, problems);
   summary.ok = problems.length === 0;
   return summary;
@@ -118,7 +127,7 @@ async function startService(
   tmp: string,
   dbUrl: string,
   fileBytes: number,
-): Promise<{ service: ServiceProcess; api: Api }> {
+): Promise<{ service: ServiceProcess; api: Api & { queuePrefix: string } }> {
   const port = opts.port || (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
@@ -143,6 +152,7 @@ async function startService(
     IMPORT_MAX_ROWS: String(Math.max(1_000_000, opts.rows)),
   };
   if (opts.batchSize) env.IMPORT_BATCH_SIZE = String(opts.batchSize);
+  if (opts.sse > 0) env.SSE_MAX_STREAMS_PER_KEY = String(opts.sse + 10);
   Object.assign(env, opts.childEnv);
   log(
     `starting node ${[...opts.childNodeArgs, 'dist/main.js'].join(' ')} on port ${port}, QUEUE_PREFIX=${queuePrefix}`,
@@ -163,7 +173,7 @@ async function startService(
       `${(error as Error).message}\n--- last lines of the service ---\n${service.lastLines()}`,
     );
   }
-  return { service, api: { baseUrl, headers: { 'X-API-Key': apiKey } } };
+  return { service, api: { baseUrl, headers: { 'X-API-Key': apiKey }, queuePrefix } };
 }
 
 interface ImportMeasure {
@@ -176,26 +186,41 @@ interface ImportMeasure {
   rssPeak: number;
   /** CPU seconds the service used from the upload to the end of the job. */
   serviceCpuSeconds: number;
+  streams: StreamStats | null;
 }
 
-/** Upload, then follow the job while the pollers run and memory is sampled. */
+/** Upload, then follow the job while the pollers (and `streams` event streams) run and memory is sampled. */
 async function measureImport(
   run: Run,
   service: ServiceProcess,
-  api: Api,
+  api: Api & { queuePrefix: string },
   data: Dataset,
+  streams = 0,
 ): Promise<ImportMeasure> {
   const loadAtUpload = loadavg()[0];
   const rssAtStart = service.currentRss();
-  const cpuAtStart = service.cpuSeconds();
+  let cpuAtStart = service.cpuSeconds();
   const sampler = new RssSampler(service);
+  // With streams, the queue is held until they are all open: they are open before the import starts.
+  const held = streams > 0 ? await holdImportQueue(run.opts.redis, api.queuePrefix) : null;
   log(`uploading ${mb(data.bytes)} MB`);
-  const accepted = await upload(api, data.path).catch((error: Error) => {
+  let accepted = await upload(api, data.path).catch(async (error: Error) => {
     sampler.stop();
+    await held?.release();
     throw new BrokenRun(`${error.message}\n--- last lines of the service ---\n${service.lastLines()}`);
   });
   log(`202 after ${accepted.uploadSeconds.toFixed(2)} s: job ${accepted.job.code}; importing`);
   const jobUrl = `${api.baseUrl}/api/service-imports/${encodeURIComponent(accepted.job.code)}`;
+  const eventStreams = streams > 0 ? openEventStreams(`${jobUrl}/events`, api.headers, streams) : null;
+  if (eventStreams && held) {
+    log(`opening ${streams} event streams on the Queued import`);
+    await eventStreams.opened;
+    await held.release();
+    // The import's clock starts when the queue lets it go.
+    accepted = { ...accepted, acceptedAt: performance.now(), acceptedWallMs: Date.now() };
+    cpuAtStart = service.cpuSeconds();
+    log('streams open; the queue is released');
+  }
   const pollers =
     run.opts.pollers > 0 ? startPollers(jobUrl, api.headers, run.opts.pollers, run.opts.pollRate) : null;
   let poll: PollResult | null = null;
@@ -206,6 +231,8 @@ async function measureImport(
     failure = error as Error;
   }
   const pollerStats = pollers ? await pollers.stop() : null;
+  const streamStats = eventStreams ? await eventStreams.stop(30_000) : null;
+  if (streamStats) log(`event streams: ${JSON.stringify(streamStats)}`);
   const rssSampled = sampler.stop();
   if (!poll) {
     throw new BrokenRun(`${failure?.message}\n--- last lines of the service ---\n${service.lastLines()}`);
@@ -228,6 +255,33 @@ async function measureImport(
     rssSampled,
     rssPeak,
     serviceCpuSeconds,
+    streams: streamStats,
+  };
+}
+
+async function checkTable(run: Run, importJobId: string, data: Dataset, problems: string[]): Promise<number> {
+  const inTable = await db.countImported(run.pool, importJobId);
+  if (inTable !== data.expected.created) {
+    problems.push(
+      `client_billable_services has ${inTable} rows of this import, expected ${data.expected.created}`,
+    );
+  }
+  return inTable;
+}
+
+/** The second run (streams open) against the first: import time and poll latency, and their ratios. */
+function compareStreams(
+  summary: BenchSummary,
+  without: ImportMeasure,
+  withStreams: ImportMeasure,
+): SseSummary {
+  const seconds =
+    serverSideSeconds(withStreams.accepted, withStreams.poll) ?? withStreams.poll.observedSeconds;
+  return {
+    streams: withStreams.streams as StreamStats,
+    importSeconds: { without: summary.importSeconds, with: seconds, ratio: seconds / summary.importSeconds },
+    serviceCpuSeconds: { without: without.serviceCpuSeconds, with: withStreams.serviceCpuSeconds },
+    poll: { without: without.pollers, with: withStreams.pollers },
   };
 }
 
@@ -313,6 +367,7 @@ async function summarize(
     pollers: m.pollers,
     progress: progressGaps(m.poll.samples, m.poll.observedSeconds),
     naive: null,
+    sse: null,
   };
 }
 

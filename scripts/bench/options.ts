@@ -10,6 +10,8 @@ export interface BenchOptions {
   /** 0 picks a free port. */
   port: number;
   pollers: number;
+  /** Event streams held open on a second import of the file, compared with the first (0: none). */
+  sse: number;
   /** Requests per second per poller connection; 0 means as fast as the service answers. */
   pollRate: number;
   /** PostgreSQL server to create the throwaway database on (any database name in it is ignored). */
@@ -36,6 +38,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep               keep the throwaway database
   --port P             port for the service (default: a free one)
   --pollers N          concurrent GET pollers during the import (default 20; 0 disables)
+  --sse N              then import the file again with N event streams open on it (opened while the queue is
+                       held, so before the import starts; default 0: no second run), and report both runs'
+                       import time and poll latency and their ratio
   --poll-rate R        requests/s per poller (default 4: a UI refreshing every 250 ms; 0 = closed loop, as fast as answered)
   --batch-size N       IMPORT_BATCH_SIZE for the service (default: the service's own)
   --pg URL             PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -70,6 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     keep: raw.has('keep'),
     port: int(raw, 'port', 0, 0, 65535),
     pollers: int(raw, 'pollers', 20, 0, 1000),
+    sse: int(raw, 'sse', 0, 0, 10_000),
     pollRate: int(raw, 'poll-rate', 4, 0),
     pg: last(raw, 'pg') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redis: last(raw, 'redis') ?? 'redis://127.0.0.1:6379',
@@ -92,6 +98,7 @@ const VALUE_FLAGS = new Set([
   'naive-rows',
   'port',
   'pollers',
+  'sse',
   'poll-rate',
   'batch-size',
   'pg',

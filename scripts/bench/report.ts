@@ -1,6 +1,7 @@
 /** The benchmark's output: a table for people, one JSON line for machines. */
 import type { Expected } from './dataset';
 import type { ProgressGaps } from './import-client';
+import type { StreamStats } from './event-streams';
 import type { PollerStats } from './pollers';
 
 export interface NaiveSummary {
@@ -45,6 +46,16 @@ export interface BenchSummary {
   pollers: PollerStats | null;
   progress: ProgressGaps;
   naive: NaiveSummary | null;
+  /** --sse N: the same import again with N event streams open, against the run without them. */
+  sse: SseSummary | null;
+}
+
+export interface SseSummary {
+  streams: StreamStats;
+  importSeconds: { without: number; with: number; ratio: number };
+  /** CPU seconds of the service process from the 202 (with streams: from the release) to the end. */
+  serviceCpuSeconds: { without: number; with: number };
+  poll: { without: PollerStats | null; with: PollerStats | null };
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -129,7 +140,43 @@ export function formatTable(s: BenchSummary): string {
     ]);
     rows.push(['service rows/s / naive rows/s', `${fixed(n.serviceSpeedup, 1)}×`, '']);
   }
+  if (s.sse) rows.push(...sseRows(s.sse));
   return markdownTable(['metric', 'value', 'target'], rows);
+}
+
+function sseRows(sse: SseSummary): [string, string, string][] {
+  const st = sse.streams;
+  const refused = Object.entries(st.refused).map(([k, n]) => `${k} ×${n}`);
+  const t = sse.importSeconds;
+  const poll = (p: PollerStats | null) => (p ? `${p.p50} / ${p.p99} / ${p.max} ms` : 'no pollers');
+  const rows: [string, string, string][] = [
+    [
+      'event streams (second run)',
+      `${int(st.opened)} of ${int(st.requested)} open within ${fixed(st.openSeconds)} s of the 202` +
+        `${refused.length ? ` (refused: ${refused.join(', ')})` : ''}; ${int(st.events)} events, ` +
+        `${int(st.ended)} ended`,
+      '',
+    ],
+    [
+      'import seconds without / with streams',
+      `${fixed(t.without)} s / ${fixed(t.with)} s (${fixed(t.ratio)}×)`,
+      verdict(t.ratio <= 1.2, '≤ 1.2×'),
+    ],
+    [
+      'service CPU without / with streams',
+      `${fixed(sse.serviceCpuSeconds.without, 1)} s / ${fixed(sse.serviceCpuSeconds.with, 1)} s ` +
+        `(${fixed(sse.serviceCpuSeconds.with / sse.serviceCpuSeconds.without)}×; less sensitive to a busy machine)`,
+      '',
+    ],
+  ];
+  const p = sse.poll;
+  rows.push([
+    'poll p50 / p99 / max without / with streams',
+    `${poll(p.without)} / ${poll(p.with)}` +
+      (p.without && p.with ? ` (p99 ${fixed(p.with.p99 / Math.max(1, p.without.p99))}×)` : ''),
+    p.with ? verdict(p.with.p99 < 100, 'p99 < 100 ms with streams') : '',
+  ]);
+  return rows;
 }
 
 function verdict(met: boolean, target: string): string {

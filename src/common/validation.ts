@@ -6,18 +6,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-} from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
 
 export const CODE_MAX_LENGTH = 64;
 export const CODE_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -95,14 +84,34 @@ interface QueryIntOptions {
   default: number;
 }
 
-/** An optional integer query parameter; only plain digits convert ("1.5", "1e2" and "0x10" are rejected). */
+/** Plain decimal digits, nothing else: no sign, exponent, radix prefix, point, separator or space. */
+const DIGITS = /^[0-9]{1,15}$/;
+
+/**
+ * The whole number a query parameter spells with plain decimal digits, or null. "1e1", "0x10",
+ * "0b11", "1.0", " 1", "-0", "+1", "1_000", full-width digits and arrays (a repeated parameter) are
+ * not numbers here, whatever Number() makes of them; 16 digits and more are out of every range.
+ */
+export function plainInteger(value: unknown): number | null {
+  return typeof value === 'string' && DIGITS.test(value) ? Number(value) : null;
+}
+
+/** An optional integer query parameter, from min to max, written with plain decimal digits only. */
 export function QueryInt({ min, max, default: fallback }: QueryIntOptions): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value)),
+    // class-transformer runs before validation: only plain digits become a number, the rest stays a
+    // string and fails below.
+    Transform(({ value }) => plainInteger(value) ?? value),
     IsOptional(),
-    IsInt({ message: '$property must be a whole number' }),
-    Min(min),
-    Max(max),
+    ValidateBy({
+      name: 'isQueryInt',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a whole number from ${min} to ${max}, written with digits only`,
+      },
+    }),
     ApiPropertyOptional({ type: 'integer', minimum: min, maximum: max, default: fallback }),
   );
 }
@@ -120,12 +129,24 @@ export function QueryBool(): PropertyDecorator {
   );
 }
 
+/** Refuses a string holding U+0000, which PostgreSQL cannot store or compare. */
+export function NoNulCharacter(): PropertyDecorator {
+  return ValidateBy({
+    name: 'noNulCharacter',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !value.includes('\u0000'),
+      defaultMessage: (args) => `${args?.property ?? 'value'} must not contain the NUL character (U+0000)`,
+    },
+  });
+}
+
 /** An optional free-text search; blank means no filter. */
 export function QuerySearch(): PropertyDecorator {
   return applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value)),
     IsOptional(),
     IsString(),
+    NoNulCharacter(),
     MaxLength(NAME_MAX_LENGTH),
     ApiPropertyOptional({
       maxLength: NAME_MAX_LENGTH,

@@ -294,12 +294,14 @@ describe('loadConfig: logs and metrics', () => {
     const config = loadConfig({});
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.metricsPort).toBeNull();
+    expect(config.sseMaxStreamsPerKey).toBe(20);
   });
 
   it('reads LOG_LEVEL, LOG_FORMAT and METRICS_PORT', () => {
     const config = loadConfig({ LOG_LEVEL: 'warn', LOG_FORMAT: 'pretty', METRICS_PORT: '9464' });
     expect(config.log).toEqual({ level: 'warn', format: 'pretty' });
     expect(config.metricsPort).toBe(9464);
+    expect(loadConfig({ SSE_MAX_STREAMS_PER_KEY: '2000' }).sseMaxStreamsPerKey).toBe(2000);
   });
 
   it('names a bad value', () => {

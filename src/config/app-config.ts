@@ -33,6 +33,8 @@ export class AppConfig {
   log: LogConfig;
   /** METRICS_PORT: a separate listener serving only GET /metrics (how workers expose theirs); null = none. */
   metricsPort: number | null;
+  /** SSE_MAX_STREAMS_PER_KEY: event streams one principal (anonymous: one IP) may hold open on one API process; more → 429. */
+  sseMaxStreamsPerKey: number;
 }
 
 export interface LogConfig {
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       format: r.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     },
     metricsPort,
+    sseMaxStreamsPerKey: r.int('SSE_MAX_STREAMS_PER_KEY', 20, 1, 100_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), config);

@@ -46,6 +46,7 @@ import { ReportLinkDto } from './dto/report-link.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
+import { ParseImportCodePipe } from './import-code.pipe';
 import { ImportService } from './import.service';
 import type { StoredUpload } from './upload/csv-upload.storage';
 import { UploadDeadlineInterceptor } from './upload/upload-deadline.interceptor';
@@ -142,7 +143,10 @@ export class ImportController {
   @ApiOperation({ summary: 'The status and counters of an import' })
   @ApiOkResponse({ type: ServiceImportJobDto })
   @ApiNotFoundResponse({ description: 'No import with this code' })
-  get(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<ServiceImportJobDto> {
+  get(
+    @Param('code', ParseImportCodePipe) code: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ServiceImportJobDto> {
     return this.imports.get(code, principal);
   }
 
@@ -163,7 +167,7 @@ export class ImportController {
       'completes with its report',
   })
   cancel(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ServiceImportJobDto> {
     return this.imports.cancel(code, principal);
@@ -181,7 +185,7 @@ export class ImportController {
   @ApiNotFoundResponse({ description: 'No such import, or it has no report' })
   @ApiGoneResponse({ description: 'The retention policy deleted the report' })
   async notImported(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @Query() query: NotImportedQueryDto,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,

@@ -26,10 +26,69 @@ describe('csvLine', () => {
     ['\rx', '"\'\rx"'],
     ['=HYPERLINK("http://x","y")', '"\'=HYPERLINK(""http://x"",""y"")"'],
     ['a=1', 'a=1'],
-    [' =1', ' =1'],
+    [' =1', "' =1"], // an importer that trims spaces would run it
+    [' x=1', ' x=1'],
     ["'quoted", "'quoted"],
   ])('makes %j formula-safe as %j', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
+  });
+
+  // The class: every guarded first character, in ASCII and full-width (and small) forms, alone or
+  // behind every kind of invisible or space character, singly and in runs.
+  const GUARDED = [
+    '=',
+    '+',
+    '-',
+    '@',
+    '\t',
+    '\r',
+    '\uFF1D',
+    '\uFF0B',
+    '\uFF0D',
+    '\uFF20',
+    '\uFE62',
+    '\uFE63',
+    '\uFE66',
+    '\uFE6B',
+    '\u2212',
+  ];
+  const INVISIBLE = [
+    ...[' ', '\u00A0', '\u1680', '\u2007', '\u202F', '\u205F', '\u3000', '\u2028', '\u2029'],
+    ...['\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2008', '\u2009', '\u200A'],
+    ...['\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064'],
+    ...['\uFEFF', '\u00AD', '\u034F', '\u061C', '\u180E', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E'],
+    ...['\u3164', '\uFE0F', '\n', '\v', '\f'],
+  ];
+  const PREFIXES = [
+    '',
+    ...INVISIBLE,
+    ...INVISIBLE.map((c, i) => c + INVISIBLE[(i + 7) % INVISIBLE.length] + c),
+  ];
+
+  it('prefixes every guarded first character behind every invisible prefix', () => {
+    const unsafe: string[] = [];
+    for (const prefix of PREFIXES) {
+      for (const guarded of GUARDED) {
+        for (const rest of ['', '1+1', 'SUM(A1:A9)', 'cmd|" /C calc"!A0']) {
+          const value = prefix + guarded + rest;
+          const cell = csvCell(value);
+          const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+          if (unquoted !== `'${value}`) unsafe.push(JSON.stringify(value));
+        }
+      }
+    }
+    expect(unsafe).toEqual([]);
+    expect(PREFIXES.length * GUARDED.length).toBeGreaterThan(1000);
+  });
+
+  it('leaves alone a cell whose first visible character is not guarded, whatever precedes it', () => {
+    for (const prefix of PREFIXES) {
+      for (const visible of ['a', '1', 'x=1', "'", '(', '\uFF21', '\u00E9', '\u4E2D']) {
+        const value = prefix + visible;
+        const cell = csvCell(value);
+        expect(cell.startsWith('"') ? cell.slice(1, -1) : cell).toBe(value);
+      }
+    }
   });
 
   it('exports the BOM the report starts with', () => {

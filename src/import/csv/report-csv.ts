@@ -10,11 +10,24 @@ export const REPORT_BOM = '\uFEFF';
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
 
+/**
+ * A formula start hidden behind characters a reader does not see or a spreadsheet may drop: spaces
+ * of every kind (\s covers the no-break ones and U+FEFF), zero-width and joining characters,
+ * direction marks and invisible operators; then a guarded character in its ASCII, full-width or small
+ * form (= + - @, tab, carriage return, minus sign U+2212).
+ */
+const HIDDEN_FORMULA =
+  /^[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFFA0]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\uFE62\uFE63\uFE66\uFE6B\u2212]/;
+
 /** Characters a spreadsheet may take as the start of a formula (or that hide one). */
 function startsLikeFormula(value: string): boolean {
   if (value.length === 0) return false;
   const c = value.charCodeAt(0);
-  return c === 61 /* = */ || c === 43 /* + */ || c === 45 /* - */ || c === 64 /* @ */ || c === 9 || c === 13;
+  if (c === 61 /* = */ || c === 43 /* + */ || c === 45 /* - */ || c === 64 /* @ */ || c === 9 || c === 13)
+    return true;
+  // Fast path for the usual cell: any other printable ASCII character first cannot hide a formula.
+  if (c > 32 && c < 127) return false;
+  return HIDDEN_FORMULA.test(value);
 }
 
 /** One cell: prefixed with ' when it could run as a formula (negative numbers too), then quoted if needed. */

@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { QueryBool } from '../../common/validation';
+import { QueryBool, QueryInt } from '../../common/validation';
 import { ImportStatus } from '../import-status';
 
 export class ListServiceImportsQueryDto {
@@ -10,19 +9,12 @@ export class ListServiceImportsQueryDto {
   @IsEnum(ImportStatus)
   status?: ImportStatus;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  /** 1-based page number */
+  @QueryInt({ min: 1, max: 1_000_000_000, default: 1 })
   page: number = 1;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  /** Imports per page */
+  @QueryInt({ min: 1, max: 100, default: 20 })
   limit: number = 20;
 }
 

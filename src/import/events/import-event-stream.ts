@@ -8,112 +8,71 @@ export interface EventSink {
 }
 
 export interface EventStreamOptions {
-  /** Reloads the job; called at most once per `minIntervalMs`. */
-  load: () => Promise<ServiceImportJobDto>;
   /** Called once when the stream closes (job ended, client gone, shutdown). */
   onClose?: () => void;
-  minIntervalMs?: number;
   heartbeatMs?: number;
-  /** Looks again this often even without a notification, in case one was lost. */
-  recheckMs?: number;
-  now?: () => number;
 }
 
 /**
- * One client's Server-Sent Events stream of one import. Notifications are coalesced (at most one
- * reload per `minIntervalMs`, the last one always served), a `progress` event is sent only when
- * something a client shows changed, and the final state is sent as `end` before the stream closes.
+ * One state of a job as every stream of it sends it: the fingerprint and each event's text are
+ * computed once, however many streams the job has.
+ */
+export class JobSnapshot {
+  readonly final: boolean;
+  readonly shown: string;
+  private text: string | null = null;
+
+  constructor(readonly job: ServiceImportJobDto) {
+    this.final = FINAL_STATUSES.includes(job.status);
+    this.shown = fingerprint(job);
+  }
+
+  /** `event: progress` (or `end` for a final state) with the job as JSON. */
+  get frame(): string {
+    this.text ??= `event: ${this.final ? 'end' : 'progress'}\ndata: ${JSON.stringify(this.job)}\n\n`;
+    return this.text;
+  }
+}
+
+/**
+ * One client's Server-Sent Events stream of one import. It is handed the job's states by the job's
+ * feed (ImportJobFeed, shared by every stream of the job), sends a `progress` event only when
+ * something a client shows changed, and the final state as `end` before it closes.
  */
 export class ImportEventStream {
-  private readonly minIntervalMs: number;
-  private readonly now: () => number;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private pending: NodeJS.Timeout | null = null;
-  private lastLoadAt = Number.NEGATIVE_INFINITY;
-  private loading = false;
-  private again = false;
+  private readonly heartbeat: NodeJS.Timeout;
   private lastSent = '';
   private closed = false;
 
   constructor(
     private readonly sink: EventSink,
-    private readonly options: EventStreamOptions,
+    private readonly options: EventStreamOptions = {},
   ) {
-    this.minIntervalMs = options.minIntervalMs ?? 250;
-    this.now = options.now ?? Date.now;
+    this.heartbeat = setInterval(() => this.sink.write(': ping\n\n'), options.heartbeatMs ?? 15_000);
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  /** Sends the current state (or just `end` for a job already final) and starts the timers. */
-  start(current: ServiceImportJobDto): void {
+  push(state: JobSnapshot): void {
     if (this.closed) return;
-    this.lastLoadAt = this.now();
-    this.push(current);
-    if (this.closed) return;
-    const heartbeat = setInterval(() => this.sink.write(': ping\n\n'), this.options.heartbeatMs ?? 15_000);
-    const recheck = setInterval(() => this.notify(), this.options.recheckMs ?? 5_000);
-    this.timers.push(heartbeat, recheck);
-  }
-
-  /** The import changed: reload it now, or as soon as the coalescing interval allows. */
-  notify(): void {
-    if (this.closed || this.pending) return;
-    if (this.loading) {
-      this.again = true;
+    if (state.final) {
+      this.sink.write(state.frame);
+      this.close();
       return;
     }
-    const wait = Math.max(0, this.lastLoadAt + this.minIntervalMs - this.now());
-    this.pending = setTimeout(() => {
-      this.pending = null;
-      void this.reload();
-    }, wait);
+    if (state.shown === this.lastSent) return;
+    this.lastSent = state.shown;
+    this.sink.write(state.frame);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const timer of this.timers) clearInterval(timer);
-    if (this.pending) clearTimeout(this.pending);
-    this.pending = null;
+    clearInterval(this.heartbeat);
     this.options.onClose?.();
     this.sink.end();
-  }
-
-  private async reload(): Promise<void> {
-    if (this.closed) return;
-    this.loading = true;
-    this.lastLoadAt = this.now();
-    try {
-      const job = await this.options.load();
-      if (!this.closed) this.push(job);
-    } catch {
-      // The database hiccuped: keep the stream open, the next notification or check tries again.
-    } finally {
-      this.loading = false;
-      if (this.again) {
-        this.again = false;
-        this.notify();
-      }
-    }
-  }
-
-  private push(job: ServiceImportJobDto): void {
-    if (FINAL_STATUSES.includes(job.status)) {
-      this.send('end', job);
-      this.close();
-      return;
-    }
-    const shown = fingerprint(job);
-    if (shown === this.lastSent) return;
-    this.lastSent = shown;
-    this.send('progress', job);
-  }
-
-  private send(event: string, job: ServiceImportJobDto): void {
-    this.sink.write(`event: ${event}\ndata: ${JSON.stringify(job)}\n\n`);
   }
 }
 

@@ -6,11 +6,13 @@ import {
   ApiOperation,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { ServiceImportJobDto } from '../dto/service-import-job.dto';
+import { ParseImportCodePipe } from '../import-code.pipe';
 import { ImportEventsService } from './import-events.service';
 
 const EXAMPLE =
@@ -47,8 +49,12 @@ export class ImportEventsController {
     content: { 'text/event-stream': { schema: { type: 'string' }, example: EXAMPLE } },
   })
   @ApiNotFoundResponse({ description: 'No import with this code (a JSON error, not a stream)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'The key already holds SSE_MAX_STREAMS_PER_KEY open streams on this process (a JSON error with Retry-After)',
+  })
   async follow(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
     @Res() res: Response,

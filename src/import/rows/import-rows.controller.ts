@@ -9,6 +9,7 @@ import {
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { ListServiceImportRowsQueryDto } from './dto/list-service-import-rows.dto';
 import { ServiceImportRowPageDto } from './dto/service-import-row.dto';
+import { ParseImportCodePipe } from '../import-code.pipe';
 import { ImportRowsService } from './import-rows.service';
 
 @ApiTags('service-imports')
@@ -28,7 +29,7 @@ export class ImportRowsController {
   @ApiBadRequestResponse({ description: 'An unknown outcome or reason, or a page or limit out of range' })
   @ApiNotFoundResponse({ description: 'No import with this code' })
   list(
-    @Param('code') code: string,
+    @Param('code', ParseImportCodePipe) code: string,
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListServiceImportRowsQueryDto,
   ): Promise<ServiceImportRowPageDto> {

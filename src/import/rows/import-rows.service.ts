@@ -60,9 +60,10 @@ interface RowRecord {
 }
 
 function toRowDto(row: RowRecord, keys: string[]): ServiceImportRowDto {
-  const values: Record<string, string> = {};
-  // As in the report: one value per header column; values beyond the header are not kept.
-  keys.forEach((key, i) => (values[key] = row.values[i] ?? ''));
+  // As in the report: one value per header column; values beyond the header are not kept. Built from
+  // entries, which define own properties: an assignment to "__proto__" would set the prototype and
+  // lose the column.
+  const values: Record<string, string> = Object.fromEntries(keys.map((key, i) => [key, row.values[i] ?? '']));
   return {
     rowNumber: row.row_number,
     outcome: row.outcome,
