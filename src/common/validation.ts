@@ -91,7 +91,8 @@ function moneyProblem(property: string, value: unknown): string {
 interface QueryIntOptions {
   min: number;
   max: number;
-  default: number;
+  /** Omitted: the parameter has no default (absent means absent). */
+  default?: number;
 }
 
 /** An optional integer query parameter; only plain digits convert ("1.5", "1e2" and "0x10" are rejected). */
