@@ -10,7 +10,7 @@ const ATTEMPTS = 3;
 
 describe('an import whose worker keeps dying (e2e, worker processes)', () => {
   let t: TestApp;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   let blocker: Client;
 
   beforeAll(async () => {
