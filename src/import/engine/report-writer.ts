@@ -1,31 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { Worker } from 'node:worker_threads';
+import { AppConfig } from '../../config/app-config';
 import { StorageService } from '../../storage/storage.service';
-import { REPORT_BOM, csvCell, csvLine } from '../csv/report-csv';
-import { NotImportedRow, Page, readNotImportedPage } from '../rows/not-imported-page';
+import { FromReportThread, ReportJob, ToReportThread } from './report/report-protocol';
 
-/** Rows read from the database at once: at most this many, and at most about PAGE_BYTES of them. */
-const PAGE_ROWS = 5000;
-const PAGE_BYTES = 2 * 1024 * 1024;
-/** The report leaves for storage in pieces of about this size, each when storage asks for more. */
-const CHUNK_CHARS = 64 * 1024;
-// Formatting runs on the main thread: it lets HTTP requests of the same process through every few
-// hundred rows instead of holding them for a whole page (smaller pages cost more round trips).
-const YIELD_EVERY = 1000;
+/**
+ * The report thread's heap: two pages of rows (2 MB of JSON each, a few times that once parsed) and
+ * two chunks are all it holds. Exhausting it ends the thread, never the process.
+ */
+const REPORT_HEAP_MB = 64;
+const REPORT_YOUNG_GENERATION_MB = 16;
 
 /**
  * Builds the not-imported report from the rows kept in the database, in file order, and streams it
  * to storage. Built from the database rather than from memory, a re-run after a crash writes the
- * identical file. What it holds at once is bounded whatever the file's shape: two pages (PAGE_ROWS
- * rows and PAGE_BYTES, whichever comes first) and one chunk of output, written row by row; a row
- * shorter than the header is completed with one string of delimiters, never with a cell per column.
+ * identical file. The rows are read and formatted on a thread of its own with a heap limit, like the
+ * parse thread (report/report-worker.ts): what it holds is bounded whatever the file's shape (pages
+ * of at most 5,000 rows and 2 MB, written row by row, at most two 64 KB chunks ahead of storage), and
+ * should that bound ever fail, the thread ends, the run fails and is retried, and the process that
+ * also answers HTTP lives on.
  */
 @Injectable()
 export class ReportWriter {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
     private readonly storage: StorageService,
   ) {}
 
@@ -35,65 +35,88 @@ export class ReportWriter {
 
   async write(importId: string, header: string[]): Promise<string> {
     const key = ReportWriter.keyFor(importId);
-    await this.storage.put(key, Readable.from(this.lines(importId, header)), {
-      contentType: 'text/csv; charset=utf-8',
-    });
+    const thread = startThread({ databaseUrl: this.config.databaseUrl, importId, header });
+    try {
+      // Bytes, not objects: the stream asks the thread for more as storage takes about 64 KB.
+      const body = Readable.from(thread.chunks(), { objectMode: false, highWaterMark: 64 * 1024 });
+      await this.storage.put(key, body, { contentType: 'text/csv; charset=utf-8' });
+    } finally {
+      await thread.end();
+    }
     return key;
   }
+}
 
-  private async *lines(importId: string, header: string[]): AsyncGenerator<string> {
-    yield REPORT_BOM + csvLine(['rowNumber', ...header, 'outcome', 'reason', 'message']);
-    const width = header.length;
-    let next: Promise<Page> | null = this.page(importId, 0, width);
-    while (next) {
-      const { rows, more }: Page = await next;
-      if (rows.length === 0) return;
-      // The database reads the next page while this one is formatted.
-      next = more ? this.page(importId, rows[rows.length - 1].row_number, width) : null;
-      next?.catch(() => undefined); // awaited (and thrown) on the next turn, unless the stream was abandoned
-      let chunk = '';
-      for (let n = 0; n < rows.length; n++) {
-        if (n > 0 && n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-        chunk += reportLine(rows[n], width);
-        rows[n] = undefined as unknown as NotImportedRow; // formatted: free it as the page goes
-        if (chunk.length >= CHUNK_CHARS) {
+interface ReportThread {
+  chunks(): AsyncGenerator<Buffer>;
+  end(): Promise<void>;
+}
+
+function startThread(job: ReportJob): ReportThread {
+  const script = threadScript();
+  const worker = new Worker(script.code, {
+    eval: script.eval,
+    resourceLimits: {
+      maxOldGenerationSizeMb: REPORT_HEAP_MB,
+      maxYoungGenerationSizeMb: REPORT_YOUNG_GENERATION_MB,
+    },
+  });
+  const received: Buffer[] = [];
+  let finished = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.on('message', (message: FromReportThread) => {
+    if (message.type === 'chunk') {
+      const { bytes } = message;
+      received.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } else if (message.type === 'done') finished = true;
+    else failure ??= new Error(`The report could not be written: ${message.message}`);
+    notify();
+  });
+  worker.on('error', (error: Error) => {
+    failure ??= new Error(`The report thread failed: ${error.message}`);
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (!finished)
+      failure ??= new Error(`The report thread exited (code ${code}) before the report was written.`);
+    notify();
+  });
+  const send = (message: ToReportThread) => worker.postMessage(message);
+  send({ type: 'start', job });
+
+  return {
+    async *chunks() {
+      for (;;) {
+        const chunk = received.shift();
+        if (chunk) {
+          send({ type: 'ack' });
           yield chunk;
-          chunk = '';
+          continue;
         }
+        if (finished) return;
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (chunk.length > 0) yield chunk;
-    }
-  }
-
-  /** The not-imported rows after `after`, in file order, bounded by count and by bytes. */
-  private page(importId: string, after: number, width: number): Promise<Page> {
-    return readNotImportedPage(this.db, {
-      jobId: importId,
-      after,
-      maxRows: PAGE_ROWS,
-      maxBytes: PAGE_BYTES,
-      bytesPerRow: width + 64, // the delimiters, the row number, outcome and reason
-    });
-  }
+    },
+    async end() {
+      await worker.terminate();
+    },
+  };
 }
 
-const DELIMITERS: string[] = [];
-
-/** `n` delimiters: the empty cells that complete a row shorter than the header. */
-function delimiters(n: number): string {
-  return (DELIMITERS[n] ??= ','.repeat(n));
-}
-
-/**
- * One report line: the row number, the row's values up to the header's width (values beyond it are
- * not kept, as in the rows API), empty cells for the columns the row did not have, then outcome,
- * reason and message. The same text as csvLine() of the padded row, without building it.
- */
-export function reportLine(row: NotImportedRow, width: number): string {
-  const values = row.values;
-  const present = Math.min(values.length, width);
-  let line = String(row.row_number);
-  for (let i = 0; i < present; i++) line += ',' + csvCell(values[i] ?? '');
-  line += delimiters(width - present);
-  return `${line},${csvCell(row.outcome)},${csvCell(row.reason)},${csvCell(row.message)}\r\n`;
+/** The compiled thread next to this file; under ts-node or ts-jest the .ts file, through ts-node. */
+function threadScript(): { code: string; eval: boolean } {
+  if (!__filename.endsWith('.ts'))
+    return { code: join(__dirname, 'report', 'report-worker.js'), eval: false };
+  const file = join(__dirname, 'report', 'report-worker.ts');
+  return {
+    code: `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(file)});`,
+    eval: true,
+  };
 }

@@ -43,7 +43,7 @@ export class ImportRowsService {
 
     const [total, page] = await Promise.all([
       this.count(job.id, query),
-      readNotImportedPage(this.db, {
+      readNotImportedPage((sql, params) => this.db.query(sql, params), {
         jobId: job.id,
         after: query.after ?? 0,
         offset: query.after === undefined ? (query.page - 1) * query.limit : 0,

@@ -6,7 +6,8 @@
  * (their JSON text, the message, and what the caller adds per row) and sends only those that fit, so
  * the page is cut before anything reaches Node. A page always holds at least one row, if one is left.
  */
-import type { DataSource } from 'typeorm';
+/** Runs one SQL statement and gives its rows (a TypeORM DataSource's query, or a pg Client's). */
+export type QueryRows = (sql: string, params: unknown[]) => Promise<any[]>;
 
 export interface NotImportedRow {
   row_number: number;
@@ -36,11 +37,11 @@ export interface Page {
   more: boolean;
 }
 
-export async function readNotImportedPage(db: DataSource, request: PageRequest): Promise<Page> {
+export async function readNotImportedPage(query: QueryRows, request: PageRequest): Promise<Page> {
   const filter = request.filter ? ` AND ${request.filter.sql}` : '';
   // The inner query reads one row more than asked, to tell whether more follow; the window sums the
   // bytes of the rows before each one, and a row is sent only when they leave it room.
-  const rows: (NotImportedRow & { fetched: number })[] = await db.query(
+  const rows: (NotImportedRow & { fetched: number })[] = await query(
     `SELECT row_number, outcome, reason, message, "values", fetched FROM (
        SELECT s.*, count(*) OVER () AS fetched,
               coalesce(sum(bytes) OVER (ORDER BY row_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)

@@ -1,5 +1,5 @@
-import { csvLine } from '../csv/report-csv';
-import { reportLine } from './report-writer';
+import { csvLine } from '../../csv/report-csv';
+import { reportLine } from './report-lines';
 
 describe('reportLine', () => {
   const values = ['C1', '=SUM(A1)', 'a,b', 'say "hi"', '-5', 'line\nbreak', ''];
