@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import { ResourceLimits, Worker } from 'node:worker_threads';
 import { AppConfig } from '../../config/app-config';
 import { StorageService } from '../../storage/storage.service';
 import { FromReportThread, ReportJob, ToReportThread } from './report/report-protocol';
@@ -10,8 +10,7 @@ import { FromReportThread, ReportJob, ToReportThread } from './report/report-pro
  * The report thread's heap: two pages of rows (2 MB of JSON each, a few times that once parsed) and
  * two chunks are all it holds. Exhausting it ends the thread, never the process.
  */
-const REPORT_HEAP_MB = 64;
-const REPORT_YOUNG_GENERATION_MB = 16;
+const REPORT_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
 
 /**
  * Builds the not-imported report from the rows kept in the database, in file order, and streams it
@@ -24,6 +23,9 @@ const REPORT_YOUNG_GENERATION_MB = 16;
  */
 @Injectable()
 export class ReportWriter {
+  /** The report thread's heap; a test may shrink it to see a thread that runs out. */
+  threadLimits: ResourceLimits = REPORT_THREAD_LIMITS;
+
   constructor(
     private readonly config: AppConfig,
     private readonly storage: StorageService,
@@ -35,7 +37,7 @@ export class ReportWriter {
 
   async write(importId: string, header: string[]): Promise<string> {
     const key = ReportWriter.keyFor(importId);
-    const thread = startThread({ databaseUrl: this.config.databaseUrl, importId, header });
+    const thread = startThread({ databaseUrl: this.config.databaseUrl, importId, header }, this.threadLimits);
     try {
       // Bytes, not objects: the stream asks the thread for more as storage takes about 64 KB.
       const body = Readable.from(thread.chunks(), { objectMode: false, highWaterMark: 64 * 1024 });
@@ -52,15 +54,9 @@ interface ReportThread {
   end(): Promise<void>;
 }
 
-function startThread(job: ReportJob): ReportThread {
+function startThread(job: ReportJob, resourceLimits: ResourceLimits): ReportThread {
   const script = threadScript();
-  const worker = new Worker(script.code, {
-    eval: script.eval,
-    resourceLimits: {
-      maxOldGenerationSizeMb: REPORT_HEAP_MB,
-      maxYoungGenerationSizeMb: REPORT_YOUNG_GENERATION_MB,
-    },
-  });
+  const worker = new Worker(script.code, { eval: script.eval, resourceLimits });
   const received: Buffer[] = [];
   let finished = false;
   let failure: Error | null = null;

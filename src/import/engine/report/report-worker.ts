@@ -42,7 +42,7 @@ async function write(job: ReportJob): Promise<void> {
     );
     for await (const text of lines) {
       const bytes = encoder.encode(text); // its own ArrayBuffer, never a shared pool's: safe to transfer
-      post({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer]);
+      post({ type: 'chunk', bytes }, [bytes.buffer]);
       if (++ahead >= MAX_CHUNKS_AHEAD) await new Promise<void>((r) => (resume = r));
     }
   } finally {
