@@ -29,6 +29,39 @@ describe('import limits, dry runs, concurrency and retention (e2e)', () => {
     expect(n).toBe(0);
   });
 
+  it('refuses a header wider than IMPORT_MAX_COLUMNS at upload with 400 naming both numbers; no job, no file', async () => {
+    const dir = join(t.config.storage.localDir, 'uploads');
+    const uploads = () => (existsSync(dir) ? readdirSync(dir) : []);
+    const before = uploads().length;
+    const [{ n: jobsBefore }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM service_import_jobs`,
+    );
+    // The file of issue 12: 5,000 columns, 1,000 short rows (42.8 KB).
+    const header = ['clientCode', 'serviceCode', ...Array.from({ length: 4998 }, (_, i) => `c${i}`)].join(
+      ',',
+    );
+    const wide = [header, ...Array.from({ length: 1000 }, (_, i) => `NOPE${i},S0001`)].join('\n') + '\n';
+    const res = await upload(t.app, wide, 'wide.csv').expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringContaining('has 5000 columns; the limit is 100 (IMPORT_MAX_COLUMNS)'),
+    });
+    // One past the default limit is refused the same way; the limit itself is accepted.
+    const columns = (n: number) => [
+      'clientCode',
+      'serviceCode',
+      ...Array.from({ length: n - 2 }, (_, i) => `x${i}`),
+    ];
+    const over = await upload(t.app, `${columns(101).join(',')}\nK1,Z1\n`, 'over.csv').expect(400);
+    expect(over.body.message).toContain('has 101 columns; the limit is 100');
+    const [{ n: jobsAfter }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM service_import_jobs`);
+    expect(jobsAfter).toBe(jobsBefore);
+    expect(uploads().length).toBe(before);
+    const fits = await uploadAndWait(t.app, `${columns(100).join(',')}\nK1,Z1\n`, 'fits.csv');
+    expect(fits.status).toBe('Completed');
+  });
+
   it('fails on an unterminated quote that swallows the rest of the file, naming the row', async () => {
     const csv = 'clientCode,serviceCode,notes\nK1,Z1,fine\nK2,Z2,"never closed\nK3,Z3,swallowed\n';
     const job = await uploadAndWait(t.app, csv, 'unterminated.csv');

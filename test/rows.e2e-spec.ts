@@ -108,15 +108,23 @@ describe('per-row results (e2e)', () => {
     const notFound = await rows('?reason=CLIENT_NOT_FOUND').expect(200);
     expect(notFound.body.items.map((r: any) => r.rowNumber)).toEqual([2, 7]);
     const none = await rows('?outcome=Error&reason=CLIENT_NOT_FOUND').expect(200);
-    expect(none.body).toEqual({ items: [], total: 0, page: 1, limit: 100 });
+    expect(none.body).toEqual({ items: [], total: 0, page: 1, limit: 100, nextAfter: null });
   });
 
   it('pages through the rows', async () => {
     const page2 = await rows('?limit=3&page=2').expect(200);
-    expect(page2.body).toMatchObject({ total: 7, page: 2, limit: 3 });
+    expect(page2.body).toMatchObject({ total: 7, page: 2, limit: 3, nextAfter: 7 });
     expect(page2.body.items.map((r: any) => r.rowNumber)).toEqual([5, 6, 7]);
     const page3 = await rows('?limit=3&page=3').expect(200);
     expect(page3.body.items.map((r: any) => r.rowNumber)).toEqual([8]);
+    expect(page3.body.nextAfter).toBeNull();
+    // Keyset paging: after a rowNumber, with or without a filter.
+    const after = await rows('?limit=2&after=4').expect(200);
+    expect(after.body).toMatchObject({ total: 7, nextAfter: 6 });
+    expect(after.body.items.map((r: any) => r.rowNumber)).toEqual([5, 6]);
+    const skippedAfter = await rows('?outcome=Skipped&after=3&limit=5').expect(200);
+    expect(skippedAfter.body.items.map((r: any) => r.rowNumber)).toEqual([4, 7]);
+    expect(skippedAfter.body.nextAfter).toBeNull();
     const beyond = await rows('?limit=3&page=9').expect(200);
     expect(beyond.body).toMatchObject({ items: [], total: 7 });
     await rows('?limit=500').expect(200);
@@ -131,6 +139,9 @@ describe('per-row results (e2e)', () => {
     ['?page=0', /page/],
     ['?page=1.5', /page/],
     ['?other=1', /other/],
+    ['?after=-1', /after/],
+    ['?after=x', /after/],
+    ['?after=2&page=2', /either page or after/],
   ])('answers 400 to %s', async (query, message) => {
     const res = await rows(query).expect(400);
     expect(JSON.stringify(res.body.message)).toMatch(message);
@@ -148,7 +159,8 @@ describe('per-row results (e2e)', () => {
     const op = doc.paths['/api/service-imports/{code}/rows'].get;
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     const params = op.parameters.map((p: any) => p.name);
-    expect(params).toEqual(expect.arrayContaining(['code', 'outcome', 'reason', 'page', 'limit']));
+    expect(params).toEqual(expect.arrayContaining(['code', 'outcome', 'reason', 'page', 'limit', 'after']));
+    expect(doc.components.schemas.ServiceImportRowPageDto.required).toContain('nextAfter');
     expect(doc.components.schemas.ImportRowReason.enum).toHaveLength(12);
     expect(doc.components.schemas.ServiceImportRowDto.properties.values.additionalProperties).toEqual({
       type: 'string',
@@ -171,6 +183,63 @@ describe('per-row results while an import has not finished (e2e)', () => {
     const page = await request(t.app.getHttpServer())
       .get(`/api/service-imports/${res.body.code}/rows`)
       .expect(200);
-    expect(page.body).toEqual({ items: [], total: 0, page: 1, limit: 100 });
+    expect(page.body).toEqual({ items: [], total: 0, page: 1, limit: 100, nextAfter: null });
+  });
+});
+
+describe('per-row results of wide and long rows: pages bounded by size (e2e)', () => {
+  let t: TestApp;
+  let code: string;
+  const ROWS = 120;
+  const WIDTH = 100; // IMPORT_MAX_COLUMNS
+  // Every row is skipped (unknown client) and carries 12 long values: about 36 KB a row, 4.3 MB in all.
+  const header = ['clientCode', 'serviceCode', ...Array.from({ length: WIDTH - 2 }, (_, i) => `col${i}`)];
+  const line = (i: number) =>
+    [`NOPE${i}`, 'S1', ...Array.from({ length: 12 }, (_, c) => `${i}:${c}:`.padEnd(3000, 'v'))].join(',');
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const csv = [header.join(','), ...Array.from({ length: ROWS }, (_, i) => line(i + 1))].join('\n');
+    const res = await upload(t.app, csv, 'wide-long.csv').expect(202);
+    code = res.body.code;
+    for (let i = 0; ; i++) {
+      const job = await request(t.app.getHttpServer()).get(`/api/service-imports/${code}`).expect(200);
+      if (job.body.status === 'Completed') break;
+      if (i > 600 || job.body.status === 'Failed') throw new Error(`import ended ${job.body.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  afterAll(() => t.close());
+
+  it('cuts a page at about 1 MB, and nextAfter walks every row once, in order', async () => {
+    const seen: number[] = [];
+    let after: number | null = 0;
+    let pages = 0;
+    while (after !== null) {
+      const res: request.Response = await request(t.app.getHttpServer())
+        .get(`/api/service-imports/${code}/rows?limit=500&after=${after}`)
+        .expect(200);
+      pages++;
+      expect(Buffer.byteLength(res.text)).toBeLessThan(1.3 * 1024 * 1024);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      expect(res.body.total).toBe(ROWS);
+      for (const item of res.body.items) {
+        expect(Object.keys(item.values)).toHaveLength(WIDTH);
+        expect(item.values.col0).toBe(`${item.rowNumber}:0:`.padEnd(3000, 'v'));
+        seen.push(item.rowNumber);
+      }
+      after = res.body.nextAfter;
+    }
+    expect(seen).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    expect(pages).toBeGreaterThanOrEqual(4);
+  });
+
+  it('page paging is bounded the same way, and says where the cut page stops', async () => {
+    const res = await request(t.app.getHttpServer())
+      .get(`/api/service-imports/${code}/rows?limit=500`)
+      .expect(200);
+    expect(Buffer.byteLength(res.text)).toBeLessThan(1.3 * 1024 * 1024);
+    expect(res.body.items.length).toBeLessThan(ROWS);
+    expect(res.body.nextAfter).toBe(res.body.items[res.body.items.length - 1].rowNumber);
   });
 });

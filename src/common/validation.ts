@@ -81,7 +81,8 @@ function moneyProblem(property: string, value: unknown): string {
 interface QueryIntOptions {
   min: number;
   max: number;
-  default: number;
+  /** Omitted: the parameter has no default (absent means absent). */
+  default?: number;
 }
 
 /** Plain decimal digits, nothing else: no sign, exponent, radix prefix, point, separator or space. */

@@ -83,6 +83,8 @@ export interface ImportConfig {
   uploadTimeoutSeconds: number;
   maxRows: number;
   maxFieldBytes: number;
+  /** IMPORT_MAX_COLUMNS: the widest header an upload may have; wider → 400 before any job exists. */
+  maxColumns: number;
   batchSize: number;
   /** Database connections of one running import: 2 keeps two consecutive batches in the database at once. */
   connections: number;
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       uploadTimeoutSeconds: r.int('UPLOAD_TIMEOUT_SECONDS', 300, 1, 300),
       maxRows: r.int('IMPORT_MAX_ROWS', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
       maxFieldBytes: r.int('IMPORT_MAX_FIELD_BYTES', 64 * 1024, 16, 16 * 1024 * 1024),
+      maxColumns: r.int('IMPORT_MAX_COLUMNS', 100, 2, 1000),
       batchSize: r.int('IMPORT_BATCH_SIZE', 5000, 1, 50_000),
       connections: r.int('IMPORT_DB_CONNECTIONS', 2, 1, 2),
       concurrency: r.int('IMPORT_CONCURRENCY', 1, 1, 64),

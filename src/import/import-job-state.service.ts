@@ -10,6 +10,10 @@ export interface Lease {
   lease: number;
   /** Data rows already committed: where this run resumes. */
   checkpoint: number;
+  /** Deliveries whose worker died since the import last moved on, the one before this one included. */
+  workerDeaths: number;
+  /** The phase the job was left in: where the last delivery was when it ended (or died). */
+  lastPhase: ImportPhase;
 }
 
 /**
@@ -27,19 +31,41 @@ export class ImportJobStateService {
 
   /**
    * Takes the job for this run: Queued or InProgress (a re-run after a crash) → InProgress with a
-   * new fencing token. Returns null when the job is already final or gone.
+   * new fencing token, and opens the delivery. A delivery still open is one whose worker died (every
+   * delivery that ends closes it, endDelivery): counted, starting again at 1 when rows were
+   * committed since the last death. Returns null when the job is already final or gone.
    */
   async acquire(importId: string): Promise<Lease | null> {
     const rows = await this.db.query(
       `UPDATE service_import_jobs
           SET status = 'InProgress', phase = coalesce(phase, 'Counting'), lease = lease + 1,
-              started_at = coalesce(started_at, now()), heartbeat_at = now()
+              started_at = coalesce(started_at, now()), heartbeat_at = now(),
+              worker_deaths = CASE WHEN NOT delivery_open THEN worker_deaths
+                                   WHEN processed_items > deaths_checkpoint THEN 1
+                                   ELSE worker_deaths + 1 END,
+              deaths_checkpoint = CASE WHEN delivery_open THEN processed_items ELSE deaths_checkpoint END,
+              delivery_open = true
         WHERE id = $1 AND status IN ('Queued', 'InProgress')
-        RETURNING lease, processed_items`,
+        RETURNING lease, processed_items, worker_deaths, phase`,
       [importId],
     );
     const row = this.published(importId, first(rows));
-    return row ? { lease: row.lease, checkpoint: row.processed_items } : null;
+    return row
+      ? {
+          lease: row.lease,
+          checkpoint: row.processed_items,
+          workerDeaths: row.worker_deaths,
+          lastPhase: row.phase,
+        }
+      : null;
+  }
+
+  /** The delivery holding `lease` ended (in any way its process lived to see): its worker did not die. */
+  async endDelivery(importId: string, lease: number): Promise<void> {
+    await this.db.query(
+      `UPDATE service_import_jobs SET delivery_open = false WHERE id = $1 AND lease = $2 AND delivery_open`,
+      [importId, lease],
+    );
   }
 
   async setPhase(importId: string, lease: number, phase: ImportPhase, totalItems?: number): Promise<boolean> {

@@ -80,6 +80,18 @@ export class ServiceImportJob {
   @Column({ type: 'int', default: 0 })
   lease: number;
 
+  /** A delivery took the job and has not ended: found open by the next one, its worker died. */
+  @Column({ name: 'delivery_open', type: 'boolean', default: false })
+  deliveryOpen: boolean;
+
+  /** Deliveries whose worker died since the import last moved on; IMPORT_ATTEMPTS of them fail it. */
+  @Column({ name: 'worker_deaths', type: 'int', default: 0 })
+  workerDeaths: number;
+
+  /** processed_items when the last death was counted: a death after progress starts the count again. */
+  @Column({ name: 'deaths_checkpoint', type: 'int', default: 0 })
+  deathsCheckpoint: number;
+
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 

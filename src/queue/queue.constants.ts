@@ -8,15 +8,17 @@ import type { AppConfig } from '../config/app-config';
  *   within lockDuration.
  * - stalledInterval (QUEUE_STALLED_INTERVAL_MS, default 15 s): how often a worker looks for jobs whose
  *   lock expired and puts them back in the queue, so a killed worker's import resumes elsewhere.
- * - maxStalledCount 5: a job may stall (worker killed, paused) five times before Bull fails it; each
- *   re-run resumes from the checkpoint, so stalls cost little. Beyond that the import ends Failed.
+ * - maxStalledCount: Bull never gives up on a stalled job itself (each stall is a worker that died or
+ *   froze past its lock, and each re-run resumes from the checkpoint). The job row counts the deaths
+ *   instead (ImportJobStateService.acquire): IMPORT_ATTEMPTS deaths without a batch committed in
+ *   between end the import Failed, so a job that kills its worker cannot cycle through a fleet.
  */
 export function bullSettings(config: AppConfig): AdvancedSettings {
   return {
     lockDuration: config.queueLockDurationMs,
     lockRenewTime: Math.floor(config.queueLockDurationMs / 2),
     stalledInterval: config.queueStalledIntervalMs,
-    maxStalledCount: 5,
+    maxStalledCount: 1_000_000,
     guardInterval: 5_000,
     retryProcessDelay: 5_000,
   };

@@ -16,8 +16,13 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(config: AppConfig, env: Record<string, string> = {}): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [MAIN], {
+  /** `execArgv`: node's own flags, e.g. production's `--max-old-space-size=192`. */
+  static async start(
+    config: AppConfig,
+    env: Record<string, string> = {},
+    execArgv: string[] = [],
+  ): Promise<WorkerProcess> {
+    const child = spawn(process.execPath, [...execArgv, MAIN], {
       env: { ...workerEnv(config), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,6 +47,11 @@ export class WorkerProcess {
         throw new Error(`worker did not print ${pattern} in ${timeoutMs} ms:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Whether the process is still running. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   signal(signal: NodeJS.Signals): void {

@@ -229,6 +229,54 @@ describe('UploadInspector', () => {
       expect(error?.message).toMatch(/^No complete header row was found in the first \d+ bytes/);
     });
 
+    describe('header width (IMPORT_MAX_COLUMNS)', () => {
+      const header = (n: number, delimiter = ',') =>
+        ['clientCode', 'serviceCode', ...Array.from({ length: n - 2 }, (_, i) => `c${i}`)].join(delimiter);
+      const encodings: [string, (text: string) => Buffer][] = [
+        ['UTF-8', (text) => Buffer.from(text)],
+        ['UTF-8 with BOM', (text) => Buffer.from('\uFEFF' + text)],
+        ['UTF-16 LE', (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+        // Valid UTF-8 until the last row: the header is read again as Windows-1252 at the end.
+        ['Windows-1252', (text) => Buffer.concat([Buffer.from(text), Buffer.from([0x43, 0xe9, 0x0a])])],
+      ];
+
+      it.each(encodings)(
+        'refuses a header wider than the limit, naming both numbers (%s)',
+        async (_, encode) => {
+          for (const [width, limit] of [
+            [5000, 100],
+            [101, 100],
+            [3, 2],
+          ]) {
+            for (const size of [7, 65536]) {
+              const bytes = encode(`${header(width, ';')}\nC1;S1\n`);
+              const { error } = await inspectBytes(bytes, { ...LIMITS, maxColumns: limit }, size);
+              expect(error).toBeInstanceOf(UploadRejectedError);
+              expect((error as UploadRejectedError).status).toBe(400);
+              expect(error?.message).toContain(
+                `has ${width} columns; the limit is ${limit} (IMPORT_MAX_COLUMNS)`,
+              );
+            }
+          }
+        },
+      );
+
+      it.each(encodings)('accepts a header exactly as wide as the limit (%s)', async (_, encode) => {
+        const { error, result } = await inspectBytes(encode(`${header(100)}\nC1,S1\n`), LIMITS, 7);
+        expect(error).toBeNull();
+        expect(result?.header).toHaveLength(100);
+      });
+
+      it('counts the columns of the header only: a data row may be wider (MALFORMED_ROW later)', async () => {
+        const { error, result } = await inspectBytes(
+          Buffer.from(`clientCode,serviceCode\nC1,S1,${'x,'.repeat(500)}\n`),
+          { ...LIMITS, maxColumns: 2 },
+        );
+        expect(error).toBeNull();
+        expect(result?.rowCount).toBe(1);
+      });
+    });
+
     it('detects the delimiter from the header and keeps original names', async () => {
       const { result } = await inspectBytes(
         Buffer.from(' Client Code ;Service_Code;Unit Price\nC1;S1;1,50\n'),

@@ -17,7 +17,7 @@ import { isAscii } from 'buffer';
 import { StringDecoder } from 'string_decoder';
 import { Transform, TransformCallback } from 'stream';
 import * as iconv from 'iconv-lite';
-import { ColumnMap, describeHeaderProblem, mapColumns } from './columns';
+import { ALL_FIELDS, ColumnMap, describeHeaderProblem, mapColumns } from './columns';
 import {
   CsvDelimiter,
   CsvProblem,
@@ -57,7 +57,11 @@ export interface UploadInspectorOptions {
   maxFieldBytes: number;
   /** Longest row allowed, in characters; defaults to defaultMaxRowChars(maxFieldBytes). */
   maxRowChars?: number;
+  /** Most columns the header may have (IMPORT_MAX_COLUMNS); defaults to DEFAULT_MAX_COLUMNS. */
+  maxColumns?: number;
 }
+
+export const DEFAULT_MAX_COLUMNS = 100;
 
 export interface InspectionResult {
   encoding: CsvEncoding;
@@ -95,6 +99,7 @@ type HeaderFound = Extract<HeaderSearch, { status: 'found' }>;
 
 export class UploadInspector extends Transform {
   private readonly limits: ScanLimits;
+  private readonly maxColumns: number;
   private readonly hash = createHash('sha256');
   private bytes = 0;
 
@@ -134,6 +139,7 @@ export class UploadInspector extends Transform {
       maxFieldChars: opts.maxFieldBytes,
       maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldBytes),
     };
+    this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
   }
 
   /** What the inspection found; only after the stream has ended without an error. */
@@ -287,6 +293,7 @@ export class UploadInspector extends Transform {
   }
 
   private acceptHeader(found: HeaderFound, encoding: CsvEncoding): void {
+    this.checkWidth(found.fields);
     const problem = describeHeaderProblem(found.fields, mapColumns(found.fields));
     if (problem !== null) throw new UploadRejectedError(400, problem);
     this.header = found;
@@ -396,9 +403,23 @@ export class UploadInspector extends Transform {
     if (found.status !== 'found') {
       throw new UploadRejectedError(400, found.status === 'invalid' ? found.message : EMPTY_FILE);
     }
+    this.checkWidth(found.fields);
     const problem = describeHeaderProblem(found.fields, mapColumns(found.fields));
     if (problem !== null) throw new UploadRejectedError(400, problem);
     return found.fields;
+  }
+
+  /**
+   * Every row of the file is read, kept and reported as wide as its header, so the header's width
+   * bounds what an import holds per row: refused before anything else is said about the columns.
+   */
+  private checkWidth(fields: string[]): void {
+    if (fields.length <= this.maxColumns) return;
+    throw new UploadRejectedError(
+      400,
+      `The header row has ${fields.length} columns; the limit is ${this.maxColumns} (IMPORT_MAX_COLUMNS). ` +
+        `Remove the columns you do not need (the import reads ${ALL_FIELDS.join(', ')}) and upload again.`,
+    );
   }
 }
 

@@ -4,7 +4,8 @@ import type { Job } from 'bull';
 import { Repository } from 'typeorm';
 import { jobLog } from '../../logging/job-log';
 import { ImportEngine } from '../engine/import-engine';
-import { ImportJobStateService } from '../import-job-state.service';
+import { AppConfig } from '../../config/app-config';
+import { ImportJobStateService, Lease } from '../import-job-state.service';
 import { ServiceImportJob } from '../service-import-job.entity';
 import { ImportJobPayload } from './import-queue.constants';
 
@@ -43,12 +44,30 @@ export class ImportProcessor {
     @InjectRepository(ServiceImportJob) private readonly jobs: Repository<ServiceImportJob>,
     private readonly state: ImportJobStateService,
     private readonly engine: ImportEngine,
+    private readonly config: AppConfig,
   ) {}
 
   async handle(job: Job<ImportJobPayload>): Promise<string> {
     const { importId } = job.data;
     const lease = await this.state.acquire(importId);
     if (!lease) return 'not-runnable'; // cancelled, finished or deleted meanwhile
+    try {
+      return await this.deliver(job, lease);
+    } finally {
+      // Whatever the outcome, this process lived to see it: not a death (a thrown error is Bull's attempt).
+      await this.state.endDelivery(importId, lease.lease).catch(() => undefined);
+    }
+  }
+
+  private async deliver(job: Job<ImportJobPayload>, lease: Lease): Promise<string> {
+    const { importId } = job.data;
+    if (lease.workerDeaths >= this.config.import.attempts) {
+      const reason = workerDeathsReason(lease);
+      if (await this.state.fail(importId, reason, lease.lease)) {
+        this.logger.error(jobLog(await this.codeOf(importId), `Failed: ${reason}`));
+      }
+      return 'failed';
+    }
     const row = await this.jobs.findOneByOrFail({ id: importId });
     const started = Date.now();
     this.logger.log(
@@ -105,4 +124,14 @@ export class ImportProcessor {
       .catch(() => null);
     return row?.code ?? importId;
   }
+}
+
+/** Why an import whose worker keeps dying ends: poison for this fleet, so it must not be taken again. */
+export function workerDeathsReason(lease: Pick<Lease, 'workerDeaths' | 'lastPhase'>): string {
+  return (
+    `The import's worker died ${lease.workerDeaths} times while running it (last in phase ${lease.lastPhase}) ` +
+    'without committing a batch in between, so it was not run again: the file may need more memory than a ' +
+    "worker has, or something in it crashes the worker (see the worker's logs). Rows already imported stay; " +
+    'split the file or upload it again once the cause is fixed.'
+  );
 }

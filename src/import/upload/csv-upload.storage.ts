@@ -41,7 +41,10 @@ export class CsvUploadStorage implements StorageEngine {
     callback: (error?: any, info?: Partial<StoredUpload>) => void,
   ): void {
     const key = `uploads/${randomUUID()}.csv`;
-    const inspector = new UploadInspector({ maxFieldBytes: this.config.import.maxFieldBytes });
+    const inspector = new UploadInspector({
+      maxFieldBytes: this.config.import.maxFieldBytes,
+      maxColumns: this.config.import.maxColumns,
+    });
     let rejected: Error | null = null;
     const release = () => {
       file.stream.unpipe(inspector);

@@ -14,6 +14,8 @@ export const IMPORT_ROW_REASONS: readonly ImportRowReason[] = [...SKIP_REASONS, 
 export type ImportRowReason = SkipReason | ErrorReason;
 
 export const MAX_ROWS_PAGE_SIZE = 500;
+/** A page also stops before its JSON would pass about this many bytes (always at least one row). */
+export const MAX_ROWS_PAGE_BYTES = 1024 * 1024;
 
 export class ListServiceImportRowsQueryDto {
   @ApiPropertyOptional({ enum: ImportRowOutcome, enumName: 'ImportRowOutcome' })
@@ -30,7 +32,14 @@ export class ListServiceImportRowsQueryDto {
   @QueryInt({ min: 1, max: 1_000_000_000, default: 1 })
   page: number = 1;
 
-  /** Rows per page */
+  /**
+   * Rows per page at most; a page also stops before about 1 MB of JSON (at least one row), so a page
+   * may hold fewer: follow `nextAfter` to read every row
+   */
   @QueryInt({ min: 1, max: MAX_ROWS_PAGE_SIZE, default: 100 })
   limit: number = 100;
+
+  /** Rows after this rowNumber (the `nextAfter` of the previous page); not with `page` */
+  @QueryInt({ min: 0, max: 2_147_483_647 })
+  after?: number;
 }

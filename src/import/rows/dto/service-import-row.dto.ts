@@ -32,4 +32,11 @@ export class ServiceImportRowDto {
 export class ServiceImportRowPageDto extends PageDto {
   @ApiProperty({ type: [ServiceImportRowDto] })
   items: ServiceImportRowDto[];
+
+  /**
+   * More rows match after this page: pass this as `after` for the next one. Null after the last row.
+   * A page is cut at `limit` rows or at about 1 MB, whichever comes first.
+   */
+  @ApiProperty({ type: 'integer', nullable: true, example: 120 })
+  nextAfter: number | null;
 }
