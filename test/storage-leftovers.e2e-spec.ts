@@ -82,8 +82,9 @@ describe('crash leftovers in storage are swept', () => {
         new PutObjectCommand({ Bucket, Key: 'uploads/kept.csv', Body: 'clientCode,serviceCode\n' }),
       );
       expect(await unfinishedMultipartUploads(s3, Bucket)).toBe(2);
-      // Older than the age below by the time the app starts (S3 dates have whole seconds).
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      // Older than the age below by the time the app starts (S3 dates have whole seconds, and Swift
+      // rounds them up).
+      await new Promise((resolve) => setTimeout(resolve, 3500));
 
       t = await createTestApp({ ...env, STORAGE_LEFTOVER_AGE_SECONDS: '2' });
 
@@ -99,7 +100,9 @@ describe('crash leftovers in storage are swept', () => {
       await expect(storage.sweepLeftovers()).resolves.toBe(0);
       expect(await unfinishedMultipartUploads(s3, Bucket)).toBe(1);
       t.config.storage.leftoverAgeSeconds = 2;
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      // Past the age by more than a second: Swift rounds an upload's Initiated date up to the next whole
+      // second, so 2.5 s after creating it the upload may still look only 1.5 s old.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
       await expect(storage.sweepLeftovers()).resolves.toBe(1);
       expect(UploadId).toBeTruthy();
       expect(await unfinishedMultipartUploads(s3, Bucket)).toBe(0);

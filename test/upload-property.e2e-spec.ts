@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import * as iconv from 'iconv-lite';
 import { Client } from 'pg';
@@ -285,8 +286,26 @@ describe('upload and import path, property-based (e2e, production start)', () =>
     async () => {
       let cases = 0;
       const tally: Record<string, number> = {};
+      // The first failure is the one to read: once the service is down every later case fails too, so
+      // what fast-check shrinks towards afterwards says little.
+      let first: { index: number; shape: string; error: unknown } | undefined;
       const property = fc.asyncProperty(fileArb, async (c) => {
         cases++;
+        try {
+          await oneCase(c);
+        } catch (error) {
+          if (!first) {
+            first = { index: cases, shape: describeCase(c), error };
+            mkdirSync(artifacts, { recursive: true });
+            writeFileSync(join(artifacts, 'property-first-failing.csv'), render(c));
+          }
+          throw error;
+        }
+      });
+      const describeCase = (c: FileCase) =>
+        `${c.header.length} columns, ${c.rows.length} rows, ${c.encoding}, ` +
+        `${JSON.stringify(c.delimiter)}, damage ${c.damage}`;
+      const oneCase = async (c: FileCase) => {
         const bytes = render(c);
         const form = new FormData();
         form.append('file', new Blob([new Uint8Array(bytes)], { type: 'text/csv' }), 'property.csv');
@@ -330,7 +349,7 @@ describe('upload and import path, property-based (e2e, production start)', () =>
         await waitForHealth(10_000);
         const rss = peakRss();
         if (rss > RSS_BOUND_BYTES) throw new Error(`peak RSS ${Math.round(rss / 2 ** 20)} MB after ${shape}`);
-      });
+      };
       const details = await fc.check(property, {
         seed: SEED,
         numRuns: RUNS,
@@ -338,13 +357,13 @@ describe('upload and import path, property-based (e2e, production start)', () =>
         markInterruptAsFailure: false,
       });
       if (details.failed) {
-        const file = join(artifacts, 'smallest-failing.csv');
-        mkdirSync(artifacts, { recursive: true });
-        if (details.counterexample) writeFileSync(file, render(details.counterexample[0]));
+        const cause = (first?.error as { cause?: unknown } | undefined)?.cause;
         throw new Error(
-          `seed ${details.seed}, after ${details.numRuns} runs and ${details.numShrinks} shrinks: ` +
-            `${String(details.errorInstance).slice(0, 3000)}\nsmallest failing file: ${file}\n` +
-            `service output (tail):\n${output.slice(-5000)}`,
+          `seed ${details.seed}: case ${first?.index} (${first?.shape}) failed with ` +
+            `${String(first?.error).slice(0, 2000)}${cause ? ` (cause: ${inspect(cause)})` : ''}\n` +
+            `its file: test-artifacts/property-first-failing.csv; ` +
+            `service ${child.exitCode === null && child.signalCode === null ? 'alive' : `exited (${child.exitCode ?? child.signalCode})`}; ` +
+            `output (tail):\n${output.slice(-5000)}`,
         );
       }
       // The time limit may cut the run short on a slow machine, but never to nothing.
