@@ -1,4 +1,5 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { applyApiSecurity, declareApiKeySchemes } from './auth/swagger-security';
@@ -32,6 +33,7 @@ export function setupApp(app: INestApplication): void {
   );
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
+  keepConnectionsAlive(app.getHttpServer());
 
   const document = SwaggerModule.createDocument(
     app,
@@ -57,4 +59,15 @@ export function setupApp(app: INestApplication): void {
     // The key entered with Authorize survives a page reload.
     swaggerOptions: { persistAuthorization: true },
   });
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s. A client or load balancer that keeps it longer
+ * (AWS ALB: 60 s) may send its next request just as Node closes the socket, and that request fails
+ * (a 502 at the balancer, "other side closed" in fetch). Outlast them: 65 s idle, and the headers
+ * timeout above it as Node requires.
+ */
+function keepConnectionsAlive(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
