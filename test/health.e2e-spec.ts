@@ -25,8 +25,12 @@ async function unhealthy(http: App, down: string): Promise<HealthBody> {
   return res.body as HealthBody;
 }
 
-/** Reconnection (pg pool, ioredis back-off, S3 agent) takes a moment; poll until healthy again. */
-async function eventuallyHealthy(http: App, timeoutMs = 20_000): Promise<HealthBody> {
+/**
+ * Reconnection (pg pool, ioredis back-off, S3 agent) takes a moment; poll until healthy again. The
+ * bound says "recovers by itself", not how fast: on a loaded machine one health check (a query, a
+ * PING, a HeadBucket the SDK may retry three times) can take seconds, so leave room for several.
+ */
+async function eventuallyHealthy(http: App, timeoutMs = 60_000): Promise<HealthBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await request(http).get('/health');
