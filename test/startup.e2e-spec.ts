@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { ServiceProcess } from './support/service-process';
 import { TcpRelay } from './support/tcp-relay';
@@ -87,6 +88,29 @@ describe('a bad setting', () => {
   });
 });
 
+describe('a start-up that fails later', () => {
+  it('PORT already taken is one JSON fatal line naming the address, and exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const database = `si_startup_${randomBytes(4).toString('hex')}`;
+    const env = baseEnv(port, { DATABASE_URL: `${PG_SERVER_URL}/${database}`, REDIS_URL });
+    const service = new ServiceProcess(env, dir);
+    try {
+      expect({ code: await service.exitWithin(90_000), output: service.text }).toMatchObject({ code: 1 });
+      expect(service.notJson()).toEqual([]);
+      const fatal = service.records().filter((r) => r.level === FATAL);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0].msg).toContain('EADDRINUSE');
+    } finally {
+      await service.stop();
+      await new Promise((resolve) => taken.close(resolve));
+      await dropDatabase(`${PG_SERVER_URL}/${database}`);
+      await deleteQueueKeys(env.QUEUE_PREFIX);
+    }
+  });
+});
+
 describe('Redis not reachable at start-up', () => {
   it('keeps running with a few warnings, 503 on /health and uploads, and recovers when Redis comes', async () => {
     const port = await freePort();
@@ -116,6 +140,8 @@ describe('Redis not reachable at start-up', () => {
 
       // Long enough for every backoff step (0.25, 0.5, 1 and 2 s) and several attempts at 2 s.
       await new Promise((resolve) => setTimeout(resolve, 10_000));
+      expect(service.text).not.toContain('Unhandled error event');
+      expect(service.notJson()).toEqual([]);
       const redisWarnings = () =>
         service.records().filter((r) => r.level === WARN && r.variable === 'REDIS_URL');
       expect(redisWarnings().length).toBeGreaterThanOrEqual(1);
