@@ -31,6 +31,17 @@ function startService(env: Record<string, string>): Run {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
+/** The one fatal JSON line a configuration error is (pino, on stdout like every other line). */
+function fatalLine(run: Run): { msg: string; problems: string[] } {
+  const lines = run
+    .stdout()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  const fatal = lines.map((line) => JSON.parse(line) as { level: number }).filter((r) => r.level === 60);
+  expect(fatal).toHaveLength(1);
+  return fatal[0] as unknown as { msg: string; problems: string[] };
+}
+
 async function exitOf(run: Run, timeoutMs = 60_000): Promise<number | null> {
   const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs);
   try {
@@ -56,9 +67,10 @@ describe('configuration at start-up (e2e)', () => {
     // The database URL points at a closed port: the process must stop on PORT before trying it.
     const run = startService({ PORT: 'abc', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' });
     expect(await exitOf(run)).toBe(1);
-    expect(run.stderr()).toContain('Invalid configuration');
-    expect(run.stderr()).toContain('PORT must be a whole number from 1 to 65535 (got "abc")');
-    expect(run.stderr()).not.toContain('ECONNREFUSED');
+    const fatal = fatalLine(run);
+    expect(fatal.msg).toContain('Invalid configuration');
+    expect(fatal.msg).toContain('PORT must be a whole number from 1 to 65535 (got "abc")');
+    expect(run.stdout() + run.stderr()).not.toContain('ECONNREFUSED');
     expect(run.stdout()).not.toContain('Listening');
   });
 
@@ -69,14 +81,15 @@ describe('configuration at start-up (e2e)', () => {
       APP_ROLE: 'both',
     });
     expect(await exitOf(run)).toBe(1);
+    const { problems } = fatalLine(run);
     for (const name of ['STORAGE_DRIVER', 'DATABASE_URL', 'APP_ROLE'])
-      expect(run.stderr()).toContain(`- ${name} `);
+      expect(problems.some((problem) => problem.startsWith(`${name} `))).toBe(true);
   });
 
   it('requires DOWNLOAD_SIGNING_SECRET in production with the local driver', async () => {
     const run = startService({ NODE_ENV: 'production' });
     expect(await exitOf(run)).toBe(1);
-    expect(run.stderr()).toContain('DOWNLOAD_SIGNING_SECRET is required when NODE_ENV=production');
+    expect(fatalLine(run).msg).toContain('DOWNLOAD_SIGNING_SECRET is required when NODE_ENV=production');
   });
 
   it('starts and listens with a valid configuration', async () => {

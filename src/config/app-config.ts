@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { defaultLogFormat, prettyAvailable } from '../logging/log-format';
 import { ApiKey, apiKeyEntriesFromFile, apiKeyEntriesFromList, parseApiKeys } from './api-keys';
 
 /**
@@ -13,6 +14,8 @@ export class AppConfig {
   port: number;
   databaseUrl: string;
   databasePoolSize: number;
+  /** DATABASE_CONNECT_RETRIES: start-up tries again this many times (backoff 0.5 s doubling to 8 s) before it exits 1. */
+  databaseConnectRetries: number;
   /** DATABASE_STATEMENT_TIMEOUT_MS: statement_timeout of the shared pool; the client gives up 0.5 s later. */
   databaseStatementTimeoutMs: number;
   redisUrl: string;
@@ -40,7 +43,7 @@ export class AppConfig {
 export interface LogConfig {
   /** LOG_LEVEL: pino's level. */
   level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** LOG_FORMAT: json (one object a line, the default) or pretty (colored, for development). */
+  /** LOG_FORMAT: json (one object a line) or pretty (colored); default pretty in development on a terminal, else json. */
   format: 'json' | 'pretty';
 }
 
@@ -103,7 +106,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Reads and validates every variable; collects all problems so one start-up shows them all. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.isTTY === true): AppConfig {
   const problems: string[] = [];
   const r = new EnvReader(env, problems);
 
@@ -167,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     databaseUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 2, 200),
+    databaseConnectRetries: r.int('DATABASE_CONNECT_RETRIES', 6, 0, 100),
     databaseStatementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 4000, 100, 600_000),
     redisUrl,
     redisCommandTimeoutMs: r.int('REDIS_COMMAND_TIMEOUT_MS', 4000, 100, 600_000),
@@ -204,19 +208,38 @@ export function loadConfig(env: Env = process.env): AppConfig {
       uploadRateWindowSeconds: r.int('UPLOAD_RATE_WINDOW_SECONDS', 60, 1, 86_400),
       maxActiveImportsPerKey: r.int('MAX_ACTIVE_IMPORTS_PER_KEY', 10, 1, 100_000),
     },
-    log: {
-      level: r.oneOf(
-        'LOG_LEVEL',
-        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
-        'info',
-      ),
-      format: r.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
-    },
+    log: readLogConfig(r, nodeEnv, stdoutIsTty),
     metricsPort,
     sseMaxStreamsPerKey: r.int('SSE_MAX_STREAMS_PER_KEY', 20, 1, 100_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), config);
+}
+
+/**
+ * LOG_LEVEL and LOG_FORMAT alone, never failing (a bad value gives its default): main.ts logs with
+ * them before the whole configuration is read, so that a configuration error is a log line too.
+ */
+export function loadLogConfig(
+  env: Env = process.env,
+  stdoutIsTty = process.stdout.isTTY === true,
+): LogConfig {
+  return readLogConfig(new EnvReader(env, []), env.NODE_ENV?.trim() || 'development', stdoutIsTty);
+}
+
+function readLogConfig(r: EnvReader, nodeEnv: string, stdoutIsTty: boolean): LogConfig {
+  return {
+    level: r.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    format: r.oneOf(
+      'LOG_FORMAT',
+      ['json', 'pretty'] as const,
+      defaultLogFormat(nodeEnv, stdoutIsTty, prettyAvailable()),
+    ),
+  };
 }
 
 /** API_KEYS or API_KEYS_FILE (not both); an empty list means the API is open. */

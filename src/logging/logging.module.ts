@@ -1,6 +1,6 @@
-import { ConsoleLogger, Module, RequestMethod } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, LogConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
 import { pinoHttpOptions } from './pino-options';
 
 /**
@@ -20,12 +20,3 @@ import { pinoHttpOptions } from './pino-options';
   ],
 })
 export class LoggingModule {}
-
-/**
- * The Nest options of main.ts: logs are buffered until pino takes over (`app.useLogger`), and what
- * happens before that (a start-up that fails) is still one JSON object a line unless LOG_FORMAT=pretty.
- */
-export function bootstrapLogging(log: LogConfig): { bufferLogs: true; logger?: ConsoleLogger } {
-  if (log.format === 'pretty') return { bufferLogs: true };
-  return { bufferLogs: true, logger: new ConsoleLogger({ json: true, colors: false }) };
-}

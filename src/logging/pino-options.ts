@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options } from 'pino-http';
 import type { LogConfig } from '../config/app-config';
+import { prettyAvailable } from './log-format';
 
 /** An import code as it appears in URLs: 16 random bytes, base64url. */
 const IMPORT_CODE_IN_URL = /^\/api\/service-imports\/([A-Za-z0-9_-]{22})(?:[/?]|$)/;
@@ -15,7 +16,7 @@ const QUIET_PATHS = new Set(['/health', '/metrics']);
 export function pinoHttpOptions(log: LogConfig): Options {
   return {
     level: log.level,
-    transport: log.format === 'pretty' && prettyAvailable() ? { target: 'pino-pretty' } : undefined,
+    transport: prettyTransport(log),
     // Application lines logged during a request carry only its id, not the whole request again.
     quietReqLogger: true,
     redact: {
@@ -46,12 +47,7 @@ export function importCodeOf(url: string): string | null {
   return IMPORT_CODE_IN_URL.exec(url)?.[1] ?? null;
 }
 
-// pino-pretty is a development dependency: a production image asked for pretty logs writes JSON.
-function prettyAvailable(): boolean {
-  try {
-    require.resolve('pino-pretty');
-    return true;
-  } catch {
-    return false;
-  }
+/** pino's transport for LOG_FORMAT=pretty (JSON when pino-pretty is not installed). */
+export function prettyTransport(log: LogConfig): { target: string } | undefined {
+  return log.format === 'pretty' && prettyAvailable() ? { target: 'pino-pretty' } : undefined;
 }

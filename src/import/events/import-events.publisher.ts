@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
+import { redisConnectionLog } from '../../logging/redis-connection-log';
 import { importEventsChannel } from './import-events.channel';
 
 /**
@@ -43,14 +44,15 @@ export class ImportEventsPublisher implements OnApplicationShutdown {
   /** Opened on first use: a process that never publishes holds no connection. */
   private connection(): Redis {
     if (!this.redis) {
+      const connectionLog = redisConnectionLog(this.config.redisUrl);
       this.redis = new Redis(this.config.redisUrl, {
         maxRetriesPerRequest: 1,
         // A Redis that does not answer must not pile up one pending publish per batch.
         commandTimeout: this.config.redisCommandTimeoutMs,
         enableReadyCheck: false,
-        retryStrategy: (times: number) => Math.min(times * 200, 2000),
+        retryStrategy: connectionLog.retryStrategy,
       });
-      this.redis.on('error', () => undefined); // reported by the failed publish
+      connectionLog.watch(this.redis);
     }
     return this.redis;
   }

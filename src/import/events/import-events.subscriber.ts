@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { withTimeout } from '../../common/with-timeout';
+import { redisConnectionLog } from '../../logging/redis-connection-log';
 import { importEventsChannel } from './import-events.channel';
 
 type Listener = () => void;
@@ -49,13 +50,15 @@ export class ImportEventsSubscriber implements OnApplicationShutdown {
 
   private subscribe(): Promise<unknown> {
     if (this.subscribed) return this.subscribed;
-    const redis = new Redis(this.config.redisUrl, {
-      maxRetriesPerRequest: null,
-      enableReadyCheck: false,
-      retryStrategy: (times: number) => Math.min(times * 200, 2000),
-    });
+    const connectionLog = redisConnectionLog(this.config.redisUrl);
+    const redis = connectionLog.watch(
+      new Redis(this.config.redisUrl, {
+        maxRetriesPerRequest: null,
+        enableReadyCheck: false,
+        retryStrategy: connectionLog.retryStrategy,
+      }),
+    );
     let connectedBefore = false;
-    redis.on('error', (error: Error) => this.logger.warn(`Import events connection: ${error.message}`));
     redis.on('message', (channel: string, importId: string) => {
       if (channel === this.channel) this.dispatch(importId);
     });

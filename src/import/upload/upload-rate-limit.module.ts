@@ -1,9 +1,11 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import type { Redis } from 'ioredis';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { tagDependency } from '../../common/dependency-errors';
 import { AppConfig } from '../../config/app-config';
+import { redisConnectionLog } from '../../logging/redis-connection-log';
 import type { AuthenticatedRequest } from '../../auth/principal';
 
 /**
@@ -49,13 +51,16 @@ export function uploadTracker(req: Record<string, any>): string {
  */
 class RedisUploadThrottlerStorage extends ThrottlerStorageRedisService {
   constructor(redisUrl: string, keyPrefix: string, commandTimeoutMs: number) {
+    const connectionLog = redisConnectionLog(redisUrl);
     super(redisUrl, {
       keyPrefix,
       connectionName: 'service-import:upload-rate-limit',
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       commandTimeout: commandTimeoutMs,
+      retryStrategy: connectionLog.retryStrategy,
     });
+    connectionLog.watch(this.redis as Redis);
   }
 
   override async increment(
