@@ -1,7 +1,6 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { tagDependency } from '../../common/dependency-errors';
 import { AppConfig } from '../../config/app-config';
 import type { AuthenticatedRequest } from '../../auth/principal';
@@ -64,7 +63,7 @@ class RedisUploadThrottlerStorage extends ThrottlerStorageRedisService {
     limit: number,
     blockDuration: number,
     throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  ): ReturnType<ThrottlerStorage['increment']> {
     try {
       return await super.increment(key, ttl, limit, blockDuration, throttlerName);
     } catch (error) {
