@@ -21,6 +21,18 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A package's dist/ layout is private to it and moves between minor versions: import its entry point.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@[^/]+/)?[^./][^/]*/(dist|build|lib)/',
+              message: "Import the package's public entry point.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

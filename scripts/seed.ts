@@ -7,7 +7,7 @@
  * set-based INSERT. Codes that already exist (in any letter case) are left alone, so running it again
  * creates only what is missing. Creates the database and applies the migrations when needed.
  */
-import 'dotenv/config';
+import '../src/config/load-env';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';

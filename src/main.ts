@@ -1,4 +1,4 @@
-import 'dotenv/config';
+import './config/load-env';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';

@@ -17,7 +17,7 @@ interface Run {
 
 function startService(env: Record<string, string>): Run {
   // Only what the service needs, so that nothing from the developer's shell leaks in; the .env file
-  // of the repository (if any) cannot override these, dotenv never overrides what is set.
+  // of the repository (if any) cannot override these, the .env loader never overrides what is set.
   const child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', TS_NODE_TRANSPILE_ONLY: 'true', ...env },

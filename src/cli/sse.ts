@@ -1,3 +1,5 @@
+import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+
 /** One Server-Sent Event: the `event:` name (default "message") and its `data:` lines joined. */
 export interface SseEvent {
   event: string;
@@ -5,50 +7,41 @@ export interface SseEvent {
 }
 
 /**
- * Parses a text/event-stream (https://html.spec.whatwg.org/multipage/server-sent-events.html) from
- * a stream of byte chunks: `event:` and `data:` fields, comment lines (": ping") ignored, an event
- * dispatched at each blank line. `id:` and `retry:` are not needed by the CLI and are ignored.
+ * The most a line or an event not yet ended may hold (characters): the service's events are one
+ * job's JSON, far below this; a stream that never ends its line or event stops with an error.
  */
-export async function* parseSse(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+export const MAX_SSE_BUFFER = 1 << 20;
+
+/**
+ * Parses a text/event-stream (https://html.spec.whatwg.org/multipage/server-sent-events.html) from a
+ * stream of byte chunks with eventsource-parser: any line ending, comments ignored, an event dispatched
+ * at each blank line. `id:` and `retry:` are not needed by the CLI and are dropped. A final event
+ * without its blank line was cut off, and is not dispatched (as in browsers).
+ */
+export async function* parseSse(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBufferSize = MAX_SSE_BUFFER,
+): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
-  let buffer = '';
-  let event = '';
-  let data: string[] = [];
-  const line = (text: string): SseEvent | null => {
-    if (text === '') {
-      const dispatched = data.length > 0 ? { event: event || 'message', data: data.join('\n') } : null;
-      event = '';
-      data = [];
-      return dispatched;
-    }
-    if (text.startsWith(':')) return null;
-    const colon = text.indexOf(':');
-    const field = colon < 0 ? text : text.slice(0, colon);
-    let value = colon < 0 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-    return null;
+  const ready: SseEvent[] = [];
+  let failure: ParseError | undefined;
+  const parser = createParser({
+    maxBufferSize,
+    onEvent: (message: EventSourceMessage) =>
+      ready.push({ event: message.event || 'message', data: message.data }),
+    onError: (error: ParseError) => {
+      if (error.type === 'max-buffer-size-exceeded') failure ??= error;
+    },
+  });
+  let last = '';
+  const feed = function* (text: string): Generator<SseEvent> {
+    if (text) last = text;
+    parser.feed(text);
+    if (failure) throw new Error(`event stream: ${failure.message}`);
+    yield* ready.splice(0);
   };
-  for await (const chunk of chunks) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: RegExpExecArray | null;
-    const lineEnd = /\r\n|\r|\n/g;
-    let start = 0;
-    while ((end = lineEnd.exec(buffer)) !== null) {
-      // A lone \r at the very end may be the first half of \r\n: wait for the next chunk.
-      if (end[0] === '\r' && end.index === buffer.length - 1) break;
-      const dispatched = line(buffer.slice(start, end.index));
-      start = end.index + end[0].length;
-      if (dispatched) yield dispatched;
-    }
-    buffer = buffer.slice(start);
-  }
-  // The stream ended: a pending lone \r ends its line. A final event without its blank line was cut
-  // off, and is not dispatched (as in browsers).
-  const rest = (buffer + decoder.decode()).split(/\r\n|\r|\n/);
-  for (const text of rest.slice(0, -1)) {
-    const dispatched = line(text);
-    if (dispatched) yield dispatched;
-  }
+  for await (const chunk of chunks) yield* feed(decoder.decode(chunk, { stream: true }));
+  yield* feed(decoder.decode());
+  // The parser keeps a final \r, which may be the first half of \r\n; at the end it ends its line.
+  if (last.endsWith('\r')) yield* feed('\n');
 }

@@ -1,8 +1,7 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { tagDependency } from '../../common/dependency-errors';
 import { AppConfig } from '../../config/app-config';
 import { redisConnectionLog } from '../../logging/redis-connection-log';
@@ -69,7 +68,7 @@ class RedisUploadThrottlerStorage extends ThrottlerStorageRedisService {
     limit: number,
     blockDuration: number,
     throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  ): ReturnType<ThrottlerStorage['increment']> {
     try {
       return await super.increment(key, ttl, limit, blockDuration, throttlerName);
     } catch (error) {
