@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..');
 async function startIn(
   cwd: string,
   env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string }> {
+): Promise<{ code: number | null; messages: string }> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['-r', require.resolve('ts-node/register'), join(ROOT, 'src', 'main.ts')],
@@ -25,15 +25,27 @@ async function startIn(
         DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
-  return { code, stderr };
+  // Every line is pino JSON (a configuration error is one fatal line): read the messages.
+  const messages = output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return (JSON.parse(line) as { msg?: string }).msg ?? '';
+      } catch {
+        return line;
+      }
+    });
+  return { code, messages: messages.join('\n') };
 }
 
 describe('.env at start-up (e2e)', () => {
@@ -48,22 +60,22 @@ describe('.env at start-up (e2e)', () => {
     writeFileSync(join(dir, '.env'), '# from the file\nPORT=abc\nAPP_ROLE="both"\n');
     const run = await startIn(dir, {});
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('PORT must be a whole number from 1 to 65535 (got "abc")');
-    expect(run.stderr).toContain('- APP_ROLE ');
+    expect(run.messages).toContain('PORT must be a whole number from 1 to 65535 (got "abc")');
+    expect(run.messages).toContain('APP_ROLE must be one of');
   });
 
   it('lets a variable set in the environment win over .env', async () => {
     writeFileSync(join(dir, '.env'), 'PORT=abc\nAPP_ROLE=both\n');
     const run = await startIn(dir, { PORT: '3999' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('- APP_ROLE ');
-    expect(run.stderr).not.toContain('PORT must be');
+    expect(run.messages).toContain('APP_ROLE must be one of');
+    expect(run.messages).not.toContain('PORT must be');
   });
 
   it('runs without a .env file, no error about it', async () => {
     const run = await startIn(dir, { PORT: 'abc' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('PORT must be a whole number from 1 to 65535 (got "abc")');
-    expect(run.stderr).not.toContain('ENOENT');
+    expect(run.messages).toContain('PORT must be a whole number from 1 to 65535 (got "abc")');
+    expect(run.messages).not.toContain('ENOENT');
   });
 });
