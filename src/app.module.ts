@@ -8,7 +8,7 @@ import { HealthModule } from './health/health.module';
 import { ImportModule } from './import/import.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { QueueModule } from './queue/queue.module';
+import { QueueModule } from './import/queue/queue.module';
 import { StorageModule } from './storage/storage.module';
 
 /** Wires the feature modules; APP_ROLE decides whether this process runs the queue processors. */

@@ -1,9 +1,9 @@
 import { Client } from 'pg';
-import { mapColumns } from '../src/import/csv/columns';
-import { BatchPipeline } from '../src/import/engine/batch-pipeline';
-import { BatchWriter } from '../src/import/engine/batch-writer';
-import { BatchBuilder } from '../src/import/engine/parse/batch-builder';
-import type { ParsedBatch } from '../src/import/engine/parse/parsed-batch';
+import { mapColumns } from '../src/import/rules/columns';
+import { BatchPipeline } from '../src/import/worker/engine/batch-pipeline';
+import { BatchWriter } from '../src/import/worker/engine/batch-writer';
+import { BatchBuilder } from '../src/import/worker/parse/batch-builder';
+import type { ParsedBatch } from '../src/import/worker/parse/parsed-batch';
 import { fetchReport, seedCatalog, uploadAndWait } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 

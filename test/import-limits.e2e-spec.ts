@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ImportSweeper } from '../src/import/import.sweeper';
+import { ImportSweeper } from '../src/import/worker/import.sweeper';
 import { fetchReport, seedCatalog, upload, uploadAndWait, waitForEnd } from './support/imports';
 import { rawUpload } from './support/raw-upload';
 import { createTestApp, TestApp } from './support/test-app';

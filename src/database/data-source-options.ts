@@ -3,7 +3,7 @@ import { DataSourceOptions } from 'typeorm';
 import { BillableService } from '../clients/billable-service.entity';
 import { ClientBillableService } from '../clients/client-billable-service.entity';
 import { Client } from '../clients/client.entity';
-import { ServiceImportJob } from '../import/service-import-job.entity';
+import { ServiceImportJob } from '../import/job/service-import-job.entity';
 import { ServiceImportRow } from '../import/service-import-row.entity';
 import { BoundedPgClient } from './bounded-pg-client';
 

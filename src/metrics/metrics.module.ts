@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { QueueModule } from '../queue/queue.module';
+import { QueueModule } from '../import/queue/queue.module';
 import { HttpMetrics } from './http-metrics';
-import { ImportMetrics } from './import-metrics';
+import { ImportMetrics } from '../import/job/import-metrics';
 import { MetricsController } from './metrics.controller';
 import { createMetricsRegistry } from './metrics.registry';
 import { MetricsServer } from './metrics.server';
-import { QueueMetrics } from './queue-metrics';
+import { QueueMetrics } from '../import/queue/queue-metrics';
 
 /**
  * Prometheus metrics: GET /metrics on the API port, and on METRICS_PORT when set (workers). Global so

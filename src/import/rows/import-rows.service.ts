@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../../auth/principal';
 import { InvalidInputError } from '../../common/domain-errors';
 import { ImportService } from '../import.service';
-import { ServiceImportJob } from '../service-import-job.entity';
+import { ServiceImportJob } from '../job/service-import-job.entity';
 import {
   ImportRowOutcome,
   ImportRowReason,

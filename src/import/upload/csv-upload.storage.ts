@@ -12,8 +12,8 @@ import {
   UnsupportedMediaTypeError,
 } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
-import { UploadInspector, UploadRejectedError } from '../csv/upload-inspector';
-import type { InspectionResult } from '../csv/upload-inspector';
+import { UploadInspector, UploadRejectedError } from '../../csv/upload-inspector';
+import type { InspectionResult } from '../../csv/upload-inspector';
 
 /** What the controller receives for the uploaded file once it is stored and inspected. */
 export interface StoredUpload {
