@@ -1,4 +1,4 @@
-import { QueryInt, QuerySearch } from '../../common/validation';
+import { QueryInt, QuerySearch } from '../validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
