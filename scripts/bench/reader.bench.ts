@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { pipeline } from 'stream/promises';
 import { parse } from 'fast-csv';
-import { mapColumns } from '../../src/import/rules/columns';
+import { IMPORT_HEADER, mapColumns } from '../../src/import/rules/columns';
 import { readDataRows } from '../../src/csv/row-reader';
 import { validateRow } from '../../src/import/rules/row-rules';
 import { UploadInspector } from '../../src/csv/upload-inspector';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     console.log(`file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB`);
 
     let t = stopwatch();
-    const inspector = new UploadInspector({ maxFieldBytes: 65536 });
+    const inspector = new UploadInspector({ header: IMPORT_HEADER, maxFieldBytes: 65536 });
     await pipeline(createReadStream(path), inspector, async function* (source) {
       for await (const _chunk of source) yield* [];
     });

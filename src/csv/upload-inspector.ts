@@ -17,7 +17,6 @@ import { isAscii } from 'buffer';
 import { StringDecoder } from 'string_decoder';
 import { Transform, TransformCallback } from 'stream';
 import * as iconv from 'iconv-lite';
-import { ALL_FIELDS, ColumnMap, describeHeaderProblem, mapColumns } from '../import/rules/columns';
 import {
   CsvDelimiter,
   CsvProblem,
@@ -52,7 +51,19 @@ export class UploadRejectedError extends Error {
   }
 }
 
+/**
+ * What the caller requires of a header row; the CSV library itself knows no column names (the
+ * import's is IMPORT_HEADER in import/rules/columns.ts).
+ */
+export interface HeaderCheck {
+  /** The sentence to answer with (400) when the header cannot be used, or null when it is fine. */
+  problem(fields: string[]): string | null;
+  /** The columns the caller reads, named when a header is refused for having too many. */
+  columnsRead: readonly string[];
+}
+
 export interface UploadInspectorOptions {
+  header: HeaderCheck;
   /** Longest field allowed, counted in characters (UTF-16 code units) of the decoded text. */
   maxFieldBytes: number;
   /** Longest row allowed, in characters; defaults to defaultMaxRowChars(maxFieldBytes). */
@@ -69,7 +80,6 @@ export interface InspectionResult {
   delimiter: CsvDelimiter;
   /** Column names as written (trimmed). */
   header: string[];
-  columns: ColumnMap;
   /**
    * Data rows the reader will yield: non-blank records after the header. With a problem, only the
    * rows before the problem row (the reader stops there).
@@ -100,6 +110,7 @@ type HeaderFound = Extract<HeaderSearch, { status: 'found' }>;
 export class UploadInspector extends Transform {
   private readonly limits: ScanLimits;
   private readonly maxColumns: number;
+  private readonly headerCheck: HeaderCheck;
   private readonly hash = createHash('sha256');
   private bytes = 0;
 
@@ -140,6 +151,7 @@ export class UploadInspector extends Transform {
       maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldBytes),
     };
     this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
+    this.headerCheck = opts.header;
   }
 
   /** What the inspection found; only after the stream has ended without an error. */
@@ -294,7 +306,7 @@ export class UploadInspector extends Transform {
 
   private acceptHeader(found: HeaderFound, encoding: CsvEncoding): void {
     this.checkWidth(found.fields);
-    const problem = describeHeaderProblem(found.fields, mapColumns(found.fields));
+    const problem = this.headerCheck.problem(found.fields);
     if (problem !== null) throw new UploadRejectedError(400, problem);
     this.header = found;
     this.headerEncoding = encoding;
@@ -375,7 +387,6 @@ export class UploadInspector extends Transform {
 
     let fields = header.fields;
     if (encoding !== this.headerEncoding) fields = this.rereadHeader(encoding, header.delimiter);
-    const mapping = mapColumns(fields);
 
     const problem = scanProblem(scan);
     if (problem !== null && problem.rowNumber === 0) throw new UploadRejectedError(400, problem.message);
@@ -385,7 +396,6 @@ export class UploadInspector extends Transform {
       hasBom: this.hasBom,
       delimiter: header.delimiter,
       header: fields,
-      columns: mapping.columns,
       rowCount: dataRowCount(scan),
       bytes: this.bytes,
       sha256: this.hash.digest('hex'),
@@ -404,7 +414,7 @@ export class UploadInspector extends Transform {
       throw new UploadRejectedError(400, found.status === 'invalid' ? found.message : EMPTY_FILE);
     }
     this.checkWidth(found.fields);
-    const problem = describeHeaderProblem(found.fields, mapColumns(found.fields));
+    const problem = this.headerCheck.problem(found.fields);
     if (problem !== null) throw new UploadRejectedError(400, problem);
     return found.fields;
   }
@@ -418,7 +428,7 @@ export class UploadInspector extends Transform {
     throw new UploadRejectedError(
       400,
       `The header row has ${fields.length} columns; the limit is ${this.maxColumns} (IMPORT_MAX_COLUMNS). ` +
-        `Remove the columns you do not need (the import reads ${ALL_FIELDS.join(', ')}) and upload again.`,
+        `Remove the columns you do not need (the import reads ${this.headerCheck.columnsRead.join(', ')}) and upload again.`,
     );
   }
 }

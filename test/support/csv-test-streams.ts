@@ -1,6 +1,7 @@
 /** Stream plumbing shared by the CSV specs (no test framework in here). */
 import { Readable } from 'stream';
 import { DataRow, ReaderOptions, readDataRows } from '../../src/csv/row-reader';
+import { IMPORT_HEADER } from '../../src/import/rules/columns';
 import { InspectionResult, UploadInspector, UploadInspectorOptions } from '../../src/csv/upload-inspector';
 
 /** A byte stream of `bytes` cut into pieces of `size` bytes, or of sizes drawn by `nextSize`. */
@@ -23,10 +24,10 @@ export interface Inspection {
 
 export async function inspectBytes(
   bytes: Buffer,
-  opts: UploadInspectorOptions,
+  opts: Omit<UploadInspectorOptions, 'header'> & Partial<Pick<UploadInspectorOptions, 'header'>>,
   size: number | (() => number) = 65536,
 ): Promise<Inspection> {
-  const inspector = new UploadInspector(opts);
+  const inspector = new UploadInspector({ header: IMPORT_HEADER, ...opts });
   const out: Buffer[] = [];
   try {
     for await (const chunk of chunkedStream(bytes, size).pipe(inspector)) out.push(chunk as Buffer);

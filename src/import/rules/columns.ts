@@ -1,3 +1,5 @@
+import type { HeaderCheck } from '../../csv/upload-inspector';
+
 /**
  * Maps a CSV header row to the fields the import understands. Names match case-insensitively,
  * ignoring spaces, underscores, hyphens and dots, so "Client Code", "client_code", "clientCode" and
@@ -82,6 +84,12 @@ export function mapColumns(header: string[]): ColumnMapping {
   const missing = REQUIRED_FIELDS.filter((field) => columns[field] === -1);
   return { columns, missing, duplicates };
 }
+
+/** The header check the upload inspector applies to an import's file. */
+export const IMPORT_HEADER: HeaderCheck = {
+  problem: (header) => describeHeaderProblem(header, mapColumns(header)),
+  columnsRead: ALL_FIELDS,
+};
 
 /**
  * The sentence for a header that cannot be imported (missing required or duplicated columns), or

@@ -182,7 +182,7 @@ describe('CSV fixtures that import', () => {
       'Comment',
       'Extra Column',
     ]);
-    expect(inspection.columns).toEqual({
+    expect(mapColumns(inspection.header).columns).toEqual({
       clientCode: 0,
       serviceCode: 1,
       quantity: 2,

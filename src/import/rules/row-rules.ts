@@ -3,7 +3,7 @@
  * an error even when its client is unknown). Plain functions and object literals: this runs once per
  * row, a million times per big import.
  */
-import type { AssignmentValues } from '../../clients/assignment-stage';
+import type { AssignmentValues } from '../../clients';
 import { ColumnMap } from './columns';
 
 export type ErrorReason =

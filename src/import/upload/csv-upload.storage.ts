@@ -12,6 +12,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
+import { IMPORT_HEADER } from '../rules/columns';
 import { UploadInspector, UploadRejectedError } from '../../csv/upload-inspector';
 import type { InspectionResult } from '../../csv/upload-inspector';
 
@@ -42,6 +43,7 @@ export class CsvUploadStorage implements StorageEngine {
   ): void {
     const key = `uploads/${randomUUID()}.csv`;
     const inspector = new UploadInspector({
+      header: IMPORT_HEADER,
       maxFieldBytes: this.config.import.maxFieldBytes,
       maxColumns: this.config.import.maxColumns,
     });

@@ -1,4 +1,4 @@
-import { AssignmentStageBuilder } from '../../../clients/assignment-stage';
+import { AssignmentStageBuilder } from '../../../clients';
 import { ByteWriter } from '../../../common/byte-writer';
 import { ColumnMap } from '../../rules/columns';
 import { DataRow } from '../../../csv/row-reader';

@@ -1,4 +1,4 @@
-import type { AssignmentStage } from '../../../clients/assignment-stage';
+import type { AssignmentStage } from '../../../clients';
 import type { ErrorReason } from '../../rules/row-rules';
 
 /**
