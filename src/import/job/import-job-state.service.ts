@@ -36,7 +36,12 @@ export class ImportJobStateService {
    * committed since the last death. Returns null when the job is already final or gone.
    */
   async acquire(importId: string): Promise<Lease | null> {
-    const rows = await this.db.query(
+    const row = await this.firstRow<{
+      lease: number;
+      processed_items: number;
+      worker_deaths: number;
+      phase: ImportPhase;
+    }>(
       `UPDATE service_import_jobs
           SET status = 'InProgress', phase = coalesce(phase, 'Counting'), lease = lease + 1,
               started_at = coalesce(started_at, now()), heartbeat_at = now(),
@@ -49,7 +54,7 @@ export class ImportJobStateService {
         RETURNING lease, processed_items, worker_deaths, phase`,
       [importId],
     );
-    const row = this.published(importId, first(rows));
+    this.published(importId, row);
     return row
       ? {
           lease: row.lease,
@@ -69,36 +74,36 @@ export class ImportJobStateService {
   }
 
   async setPhase(importId: string, lease: number, phase: ImportPhase, totalItems?: number): Promise<boolean> {
-    const rows = await this.db.query(
+    const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs SET phase = $3, total_items = coalesce($4, total_items), heartbeat_at = now()
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
       [importId, lease, phase, totalItems ?? null],
     );
-    return this.published(importId, first(rows)) !== undefined;
+    return this.published(importId, row) !== undefined;
   }
 
   /** InProgress → Completed; totalItems becomes what was really read, so the invariant holds. */
   async complete(importId: string, lease: number, reportKey: string | null): Promise<boolean> {
-    const rows = await this.db.query(
+    const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs
           SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
               total_items = processed_items
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
       [importId, lease, reportKey],
     );
-    return this.ended(importId, first(rows), 'Completed');
+    return this.ended(importId, row, 'Completed');
   }
 
   /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */
   async fail(importId: string, reason: string, lease?: number): Promise<boolean> {
-    const rows = await this.db.query(
+    const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs
           SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2
         WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)
         RETURNING id`,
       [importId, reason, lease ?? null],
     );
-    return this.ended(importId, first(rows), 'Failed');
+    return this.ended(importId, row, 'Failed');
   }
 
   /**
@@ -114,7 +119,7 @@ export class ImportJobStateService {
    * its not-imported rows left without a report.
    */
   async cancel(importId: string): Promise<boolean> {
-    const rows = await this.db.query(
+    const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
         WHERE id = $1
           AND (status = 'Queued'
@@ -123,7 +128,7 @@ export class ImportJobStateService {
         RETURNING id`,
       [importId],
     );
-    return this.ended(importId, first(rows), 'Cancelled');
+    return this.ended(importId, row, 'Cancelled');
   }
 
   /** A finished dry run's would-be pairs are only needed while it runs. */
@@ -132,16 +137,19 @@ export class ImportJobStateService {
   }
 
   async notImportedCount(importId: string): Promise<number> {
-    const rows = await this.db.query(
+    const row = await this.firstRow<{ n: number | string }>(
       `SELECT skipped_count + error_count AS n FROM service_import_jobs WHERE id = $1`,
       [importId],
     );
-    return Number(first(rows)?.n ?? 0);
+    return Number(row?.n ?? 0);
   }
 
   async statusOf(importId: string): Promise<ImportStatus | null> {
-    const rows = await this.db.query(`SELECT status FROM service_import_jobs WHERE id = $1`, [importId]);
-    return first(rows)?.status ?? null;
+    const row = await this.firstRow<{ status: ImportStatus }>(
+      `SELECT status FROM service_import_jobs WHERE id = $1`,
+      [importId],
+    );
+    return row?.status ?? null;
   }
 
   /** A transition to a final status: counted once, here, whichever code asked for it. */
@@ -156,10 +164,11 @@ export class ImportJobStateService {
     if (row !== undefined) this.events.changed(importId);
     return row;
   }
-}
 
-// TypeORM returns [rows, count] for UPDATE ... RETURNING on postgres, and rows for SELECT.
-function first(result: any): any {
-  if (Array.isArray(result) && Array.isArray(result[0])) return result[0][0];
-  return Array.isArray(result) ? result[0] : undefined;
+  /** The first row of a SELECT or an UPDATE ... RETURNING (TypeORM gives [rows, count] for the latter). */
+  private async firstRow<T>(sql: string, params: unknown[]): Promise<T | undefined> {
+    const result: unknown = await this.db.query(sql, params);
+    const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
+    return Array.isArray(rows) ? (rows[0] as T | undefined) : undefined;
+  }
 }
