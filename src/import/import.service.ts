@@ -172,8 +172,11 @@ export class ImportService {
     return templateCsv();
   }
 
-  /** Another principal's import does not exist, as far as this one can tell (404). */
-  private async findByCode(code: string, principal: Principal): Promise<ServiceImportJob> {
+  /**
+   * The job row, for reads that need no DTO (and no signed link); another principal's import does
+   * not exist, as far as this one can tell (404).
+   */
+  async findByCode(code: string, principal: Principal): Promise<ServiceImportJob> {
     const job = await this.jobs.findOneBy({ code, owner: ownedBy(principal) });
     if (!job) throw new NotFoundError(`No import with code "${code}".`);
     return job;
