@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     console.log(`file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB`);
 
     let t = stopwatch();
-    const inspector = new UploadInspector({ header: IMPORT_HEADER, maxFieldBytes: 65536 });
+    const inspector = new UploadInspector({ header: IMPORT_HEADER, maxFieldChars: 65536 });
     await pipeline(createReadStream(path), inspector, async function* (source) {
       for await (const _chunk of source) yield* [];
     });
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     for await (const row of readDataRows(createReadStream(path), {
       encoding: result.encoding,
       delimiter: result.delimiter,
-      maxFieldBytes: 65536,
+      maxFieldChars: 65536,
     })) {
       if (validateRow(row.fields, columns, result.header.length, false).ok) ok++;
       else failed++;

@@ -28,7 +28,7 @@ interface Case {
   text: string;
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
-  maxFieldBytes: number;
+  maxFieldChars: number;
   maxRowChars: number | undefined;
 }
 
@@ -41,11 +41,11 @@ function makeCase(seed: number, alphabet: readonly string[], flavours: readonly 
   const length = Math.floor(rand() * 48);
   for (let i = 0; i < length; i++) text += pick(alphabet);
   const flavour = pick(flavours);
-  const maxFieldBytes = pick(FIELD_LIMITS);
+  const maxFieldChars = pick(FIELD_LIMITS);
   // The header row is 28 characters long: 32 and 48 leave room for it and trip on long data rows.
   const maxRowChars = pick([undefined, undefined, 32, 48]);
   const c = makeBytes(text, flavour);
-  return { seed, ...c, delimiter, maxFieldBytes, maxRowChars };
+  return { seed, ...c, delimiter, maxFieldChars, maxRowChars };
 }
 
 function makeBytes(text: string, flavour: Flavour): { bytes: Buffer; text: string; encoding: CsvEncoding } {
@@ -92,9 +92,9 @@ async function checkCase(c: Case): Promise<void> {
   const rand = seededRandom(c.seed ^ 0x5bd1e995);
   const smallChunks = (): number => 1 + Math.floor(rand() * 7);
   const context =
-    `seed ${c.seed}, ${c.encoding}, maxFieldBytes ${c.maxFieldBytes}, maxRowChars ${c.maxRowChars}, ` +
+    `seed ${c.seed}, ${c.encoding}, maxFieldChars ${c.maxFieldChars}, maxRowChars ${c.maxRowChars}, ` +
     `text ${JSON.stringify(c.text)}`;
-  const limits = { maxFieldBytes: c.maxFieldBytes, maxRowChars: c.maxRowChars };
+  const limits = { maxFieldChars: c.maxFieldChars, maxRowChars: c.maxRowChars };
 
   const inspection = await inspectBytes(c.bytes, limits, smallChunks);
   if (inspection.error !== null)

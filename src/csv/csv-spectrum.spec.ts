@@ -47,7 +47,7 @@ describe('csv-spectrum', () => {
     for (const size of [1, 3, 65536]) {
       const { rows, error } = await readBytes(
         bytes,
-        { encoding: 'utf-8', delimiter: ',', maxFieldBytes: 65536 },
+        { encoding: 'utf-8', delimiter: ',', maxFieldChars: 65536 },
         size,
       );
       expect(error).toBeNull();
@@ -68,7 +68,7 @@ describe('csv-spectrum', () => {
     );
     const renamed = Buffer.from(columns.join(',') + text.slice(firstBreak));
     for (const size of [1, 5, 65536]) {
-      const { result, error } = await inspectBytes(renamed, { maxFieldBytes: 65536 }, size);
+      const { result, error } = await inspectBytes(renamed, { maxFieldChars: 65536 }, size);
       expect(error).toBeNull();
       expect(result).toMatchObject({
         encoding: 'utf-8',

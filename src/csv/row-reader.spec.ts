@@ -3,7 +3,7 @@ import * as iconv from 'iconv-lite';
 import { chunkedStream, readBytes } from '../../test/support/csv-test-streams';
 import { CsvFormatError, ReaderOptions, readDataRows } from './row-reader';
 
-const UTF8: ReaderOptions = { encoding: 'utf-8', delimiter: ',', maxFieldBytes: 65536 };
+const UTF8: ReaderOptions = { encoding: 'utf-8', delimiter: ',', maxFieldChars: 65536 };
 
 describe('readDataRows', () => {
   it('skips the header and blank records, numbers data rows from 1, trims values', async () => {
@@ -82,7 +82,7 @@ describe('readDataRows', () => {
     const big = 'x'.repeat(100_000);
     const { rows, error } = await readBytes(
       Buffer.from(`h\na\n${big}\nb\n`),
-      { ...UTF8, maxFieldBytes: 1000 },
+      { ...UTF8, maxFieldChars: 1000 },
       4096,
     );
     expect(rows).toHaveLength(1);

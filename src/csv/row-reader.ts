@@ -29,8 +29,8 @@ export interface ReaderOptions {
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
   /** Longest field allowed, in characters (UTF-16 code units), as for the UploadInspector. */
-  maxFieldBytes: number;
-  /** Longest row allowed, in characters; defaults to defaultMaxRowChars(maxFieldBytes). */
+  maxFieldChars: number;
+  /** Longest row allowed, in characters; defaults to defaultMaxRowChars(maxFieldChars). */
   maxRowChars?: number;
 }
 
@@ -113,8 +113,8 @@ class RecordGuard extends Transform {
     super({ readableObjectMode: true });
     this.decoder = iconv.getDecoder(opts.encoding);
     this.scan = createScanState(opts.delimiter, {
-      maxFieldChars: opts.maxFieldBytes,
-      maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldBytes),
+      maxFieldChars: opts.maxFieldChars,
+      maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldChars),
     });
   }
 

@@ -5,7 +5,7 @@ import { inspectBytes } from '../../test/support/csv-test-streams';
 import { UploadInspector, UploadRejectedError } from './upload-inspector';
 import { IMPORT_HEADER } from '../import/rules/columns';
 
-const LIMITS = { maxFieldBytes: 65536 };
+const LIMITS = { maxFieldChars: 65536 };
 
 async function rejection(bytes: Buffer, size = 65536): Promise<UploadRejectedError> {
   const { error } = await inspectBytes(bytes, LIMITS, size);
@@ -219,7 +219,7 @@ describe('UploadInspector', () => {
 
     it('gives up on a header that never ends', async () => {
       const bytes = Buffer.from('\n'.repeat(1_100_000) + 'clientCode,serviceCode\n');
-      const { error } = await inspectBytes(bytes, { maxFieldBytes: 1000 });
+      const { error } = await inspectBytes(bytes, { maxFieldChars: 1000 });
       expect(error?.message).toMatch(/^No complete header row was found in the first \d+ bytes/);
     });
 
@@ -299,13 +299,13 @@ describe('UploadInspector', () => {
       });
     });
 
-    it('records the first row with a field over maxFieldBytes (counted in characters)', async () => {
+    it('records the first row with a field over maxFieldChars (counted in characters)', async () => {
       const text = `clientCode,serviceCode\nC1,S1\nC2,${'é'.repeat(101)}\nC3,${'x'.repeat(500)}\n`;
-      const { result } = await inspectBytes(Buffer.from(text), { maxFieldBytes: 100 }, 7);
+      const { result } = await inspectBytes(Buffer.from(text), { maxFieldChars: 100 }, 7);
       expect(result?.rowCount).toBe(1);
       expect(result?.problem).toMatchObject({ kind: 'field-too-large', rowNumber: 2 });
       const fits = await inspectBytes(Buffer.from(`clientCode,serviceCode\nC1,${'é'.repeat(100)}\n`), {
-        maxFieldBytes: 100,
+        maxFieldChars: 100,
       });
       expect(fits.result?.problem).toBeNull();
     });

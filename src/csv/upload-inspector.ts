@@ -65,8 +65,8 @@ export interface HeaderCheck {
 export interface UploadInspectorOptions {
   header: HeaderCheck;
   /** Longest field allowed, counted in characters (UTF-16 code units) of the decoded text. */
-  maxFieldBytes: number;
-  /** Longest row allowed, in characters; defaults to defaultMaxRowChars(maxFieldBytes). */
+  maxFieldChars: number;
+  /** Longest row allowed, in characters; defaults to defaultMaxRowChars(maxFieldChars). */
   maxRowChars?: number;
   /** Most columns the header may have (IMPORT_MAX_COLUMNS); defaults to DEFAULT_MAX_COLUMNS. */
   maxColumns?: number;
@@ -147,8 +147,8 @@ export class UploadInspector extends Transform {
   constructor(opts: UploadInspectorOptions) {
     super();
     this.limits = {
-      maxFieldChars: opts.maxFieldBytes,
-      maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldBytes),
+      maxFieldChars: opts.maxFieldChars,
+      maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldChars),
     };
     this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
     this.headerCheck = opts.header;

@@ -14,12 +14,12 @@ import { ErrorReason, validateRow } from './row-rules';
 import { InspectionResult, UploadRejectedError } from '../../csv/upload-inspector';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'csv');
-const MAX_FIELD_BYTES = 65536;
+const MAX_FIELD_CHARS = 65536;
 
 async function inspectFixture(name: string) {
   const bytes = readFileSync(join(FIXTURES, name));
   const runs = await Promise.all(
-    [1, 7, 65536].map((size) => inspectBytes(bytes, { maxFieldBytes: MAX_FIELD_BYTES }, size)),
+    [1, 7, 65536].map((size) => inspectBytes(bytes, { maxFieldChars: MAX_FIELD_CHARS }, size)),
   );
   for (const run of runs) {
     expect(run.output.equals(bytes.subarray(0, run.output.length))).toBe(true);
@@ -35,7 +35,7 @@ async function accepted(name: string) {
   const inspection = result as InspectionResult;
   const reading = await readBytes(
     bytes,
-    { encoding: inspection.encoding, delimiter: inspection.delimiter, maxFieldBytes: MAX_FIELD_BYTES },
+    { encoding: inspection.encoding, delimiter: inspection.delimiter, maxFieldChars: MAX_FIELD_CHARS },
     5,
   );
   // the inspector's count and verdict are the reader's

@@ -44,7 +44,7 @@ export class CsvUploadStorage implements StorageEngine {
     const key = `uploads/${randomUUID()}.csv`;
     const inspector = new UploadInspector({
       header: IMPORT_HEADER,
-      maxFieldBytes: this.config.import.maxFieldBytes,
+      maxFieldChars: this.config.import.maxFieldChars,
       maxColumns: this.config.import.maxColumns,
     });
     let rejected: Error | null = null;

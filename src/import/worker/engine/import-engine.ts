@@ -123,7 +123,7 @@ export class ImportEngine {
     const parse = await this.parser.start(source, {
       encoding: job.encoding as CsvEncoding,
       delimiter: job.delimiter as CsvDelimiter,
-      maxFieldBytes: this.config.import.maxFieldBytes,
+      maxFieldChars: this.config.import.maxFieldChars,
       header: job.header,
       skipThrough: lease.checkpoint,
       batchSize: this.config.import.batchSize,

@@ -20,7 +20,7 @@ export const MAX_BATCH_CHARS = 8 * 1024 * 1024;
 export interface ParseOptions {
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
-  maxFieldBytes: number;
+  maxFieldChars: number;
   /** The header as the upload inspector read it. */
   header: string[];
   /** Rows up to this one were committed by an earlier run: parsed, not batched. */

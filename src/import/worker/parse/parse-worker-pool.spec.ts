@@ -10,7 +10,7 @@ import { readNotImported, readValidRow } from '../../../../test/support/parsed-b
 const OPTIONS: ParseOptions = {
   encoding: 'utf-8',
   delimiter: ',',
-  maxFieldBytes: 1000,
+  maxFieldChars: 1000,
   header: ['clientCode', 'serviceCode', 'quantity'],
   skipThrough: 0,
   batchSize: 4,
@@ -142,7 +142,7 @@ describe('ParseWorkerPool', () => {
     const rows = 100; // about 20 M characters in all
     const lines = ['clientCode,serviceCode,notes'];
     for (let i = 1; i <= rows; i++) lines.push(`C${i},S1,${notes}`);
-    const options = { ...OPTIONS, header: ['clientCode', 'serviceCode', 'notes'], maxFieldBytes: 300_000 };
+    const options = { ...OPTIONS, header: ['clientCode', 'serviceCode', 'notes'], maxFieldChars: 300_000 };
     const { batches, error } = await drain(
       await pool.start(chunkedStream(Buffer.from(lines.join('\n'))), {
         ...options,

@@ -67,7 +67,7 @@ class ParseRun {
     const rows = readDataRows(this.bytes, {
       encoding: o.encoding,
       delimiter: o.delimiter,
-      maxFieldBytes: o.maxFieldBytes,
+      maxFieldChars: o.maxFieldChars,
     });
     for await (const row of rows) {
       if (row.rowNumber <= o.skipThrough) continue;
