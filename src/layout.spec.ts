@@ -45,7 +45,7 @@ const under = (target: string, folder: string) => target === folder || target.st
  * shrink, none may grow, and no other file may join them.
  */
 const OVERSIZED: Record<string, number> = {
-  'csv/csv-scanner.ts': 441,
+  'csv/csv-scanner.ts': 345,
   'csv/upload-inspector.ts': 469,
   'config/app-config.spec.ts': 323,
   'csv/upload-inspector.spec.ts': 334,

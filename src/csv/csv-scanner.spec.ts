@@ -4,11 +4,11 @@ import {
   ScanLimits,
   createScanState,
   dataRowCount,
-  findHeader,
   isJsWhitespace,
-  scanProblem,
   scanText,
 } from './csv-scanner';
+import { findHeader } from './header-detection';
+import { scanProblem } from './csv-problems';
 
 const ROOMY: ScanLimits = { maxFieldChars: 65536, maxRowChars: 1 << 20 };
 

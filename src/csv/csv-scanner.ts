@@ -20,20 +20,9 @@
  * delimiter or line end, quotes and surrounding spaces included; a row without its line end.
  */
 
+import type { CsvProblemKind } from './csv-problems';
+
 export type CsvDelimiter = ',' | ';' | '\t';
-
-/** Candidates for delimiter detection, in tie-break order. */
-export const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t'];
-
-export type CsvProblemKind = 'unterminated-quote' | 'malformed-quote' | 'field-too-large' | 'row-too-large';
-
-export interface CsvProblem {
-  kind: CsvProblemKind;
-  /** Data row number (first data row = 1) of the record the problem is in. */
-  rowNumber: number;
-  /** A sentence a user can act on, naming the row. */
-  message: string;
-}
 
 export interface ScanLimits {
   /** Longest field allowed, in characters (UTF-16 code units). */
@@ -353,89 +342,4 @@ function fieldValue(text: string, start: number, end: number, qOpen: number, qCl
 /** Data rows counted so far: non-blank records after the header, up to a problem. */
 export function dataRowCount(s: ScanState): number {
   return Math.max(0, s.records - 1);
-}
-
-/** The problem a scan stopped on, as data row number and message; null if none. */
-export function scanProblem(s: ScanState): CsvProblem | null {
-  if (s.problemKind === null) return null;
-  return {
-    kind: s.problemKind,
-    rowNumber: s.problemRecord,
-    message: problemMessage(s.problemKind, s.problemRecord, s.problemLine, s),
-  };
-}
-
-/** `rowNumber` 0 is the header row. */
-export function problemMessage(
-  kind: CsvProblemKind,
-  rowNumber: number,
-  line: number,
-  limits: { maxField: number; maxRow: number },
-): string {
-  const row =
-    rowNumber === 0 ? `The header row (line ${line})` : `Row ${rowNumber} (line ${line} of the file)`;
-  switch (kind) {
-    case 'unterminated-quote':
-      return (
-        `${row} opens a quoted value with " that is never closed, so the rest of the file would be read ` +
-        'as one value: close the quote or remove it, then upload the file again.'
-      );
-    case 'malformed-quote':
-      return (
-        `${row} has text after the closing quote of a quoted value: put the whole value in quotes and ` +
-        'write each quote inside it as two quotes (""), then upload the file again.'
-      );
-    case 'field-too-large':
-      return (
-        `${row} has a value longer than ${limits.maxField} characters, the limit for one value ` +
-        '(often the sign of a quote that is not closed): fix the row and upload the file again.'
-      );
-    case 'row-too-large':
-      return (
-        `${row} is longer than ${limits.maxRow} characters, the limit for one row: ` +
-        'fix the row and upload the file again.'
-      );
-  }
-}
-
-export type HeaderSearch =
-  | { status: 'pending' }
-  | { status: 'empty' }
-  | { status: 'found'; delimiter: CsvDelimiter; fields: string[] }
-  | { status: 'invalid'; message: string };
-
-/**
- * Finds the header (the first non-blank record) at the start of `text` and its delimiter: the
- * candidate that splits it into the most fields, that is the one most frequent outside quotes; ties
- * go to comma, then semicolon. 'pending' means the text does not yet hold a complete header under
- * every candidate; pass `final` at the end of input. A candidate that finds a header wins over one
- * that stumbles on a quote; 'empty' when no candidate finds a non-blank record.
- */
-export function findHeader(
-  text: string,
-  final: boolean,
-  limits: ScanLimits,
-  candidates: readonly CsvDelimiter[] = DELIMITERS,
-): HeaderSearch {
-  let best: { delimiter: CsvDelimiter; fields: string[] } | null = null;
-  let firstProblem: string | null = null;
-  let blank = false;
-  for (const delimiter of candidates) {
-    const s = createScanState(delimiter, limits, { capture: true, stopAfterFirstRecord: true });
-    scanText(s, text, final);
-    if (s.firstRecord !== null) {
-      if (best === null || s.firstRecord.length > best.fields.length)
-        best = { delimiter, fields: s.firstRecord };
-    } else if (s.problemKind !== null) {
-      firstProblem ??= problemMessage(s.problemKind, 0, s.problemLine, s);
-    } else if (!final) {
-      return { status: 'pending' };
-    } else {
-      blank = true;
-    }
-  }
-  if (best !== null) return { status: 'found', ...best };
-  // A reading that finds only blank records beats one that stumbles ('"",""' is blank with commas).
-  if (firstProblem !== null && !blank) return { status: 'invalid', message: firstProblem };
-  return { status: 'empty' };
 }

@@ -4,8 +4,8 @@
  */
 import { readFileSync, readdirSync } from 'fs';
 import { dirname, join } from 'path';
-import { findHeader } from './csv-scanner';
 import { inspectBytes, readBytes } from '../../test/support/csv-test-streams';
+import { findHeader } from './header-detection';
 
 const SPECTRUM = dirname(require.resolve('csv-spectrum/package.json'));
 const CASES = readdirSync(join(SPECTRUM, 'csvs'))

@@ -13,17 +13,11 @@
 import { Readable, Transform, TransformCallback, pipeline } from 'stream';
 import * as iconv from 'iconv-lite';
 import { parse } from 'fast-csv';
-import {
-  CsvDelimiter,
-  CsvProblem,
-  CsvProblemKind,
-  ScanState,
-  createScanState,
-  defaultMaxRowChars,
-  scanProblem,
-  scanText,
-} from './csv-scanner';
+import { CsvDelimiter, ScanState, createScanState, defaultMaxRowChars, scanText } from './csv-scanner';
 import { CsvEncoding } from './encoding/encoding';
+import { CsvProblem } from './csv-problems';
+import { CsvProblemKind } from './csv-problems';
+import { scanProblem } from './csv-problems';
 
 export interface ReaderOptions {
   encoding: CsvEncoding;

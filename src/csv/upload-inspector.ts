@@ -19,15 +19,11 @@ import { Transform, TransformCallback } from 'stream';
 import * as iconv from 'iconv-lite';
 import {
   CsvDelimiter,
-  CsvProblem,
-  HeaderSearch,
   ScanLimits,
   ScanState,
   createScanState,
   dataRowCount,
   defaultMaxRowChars,
-  findHeader,
-  scanProblem,
   scanText,
 } from './csv-scanner';
 import {
@@ -40,6 +36,10 @@ import {
   sniffBom,
   utf8CompleteLength,
 } from './encoding/encoding';
+import { CsvProblem } from './csv-problems';
+import { HeaderSearch } from './header-detection';
+import { findHeader } from './header-detection';
+import { scanProblem } from './csv-problems';
 
 export class UploadRejectedError extends Error {
   constructor(

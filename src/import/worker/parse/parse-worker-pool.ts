@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { CsvFormatError } from '../../../csv/row-reader';
-import type { CsvProblemKind } from '../../../csv/csv-scanner';
 import { FromWorker, ParseOptions, ToWorker } from './parse-protocol';
 import type { ParsedBatch } from './parsed-batch';
+import type { CsvProblemKind } from '../../../csv/csv-problems';
 
 /** Enough for a few batches of the largest rows the limits allow; the worker holds nothing else. */
 const WORKER_HEAP_MB = 128;
