@@ -4,13 +4,7 @@ import { finished } from 'node:stream';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { AppConfig } from '../../config/app-config';
-import {
-  DependencyUnavailableError,
-  DomainError,
-  InvalidInputError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../common/domain-errors';
+import { DependencyUnavailableError, DomainError, PayloadTooLargeError } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
 import { IMPORT_HEADER } from '../rules/columns';
 import { UploadInspector, UploadRejectedError } from '../../csv/upload-inspector';
@@ -102,13 +96,12 @@ export class CsvUploadStorage implements StorageEngine {
   }
 }
 
+/**
+ * What the request answers: a rejected upload keeps its own 400 or 415 (AllExceptionsFilter maps it,
+ * as it maps every domain error); anything else is storage trouble.
+ */
 function toDomainError(error: Error): Error {
-  if (error instanceof UploadRejectedError) {
-    return error.status === 415
-      ? new UnsupportedMediaTypeError(error.message)
-      : new InvalidInputError(error.message);
-  }
-  if (error instanceof DomainError) return error;
+  if (error instanceof UploadRejectedError || error instanceof DomainError) return error;
   return new DependencyUnavailableError(
     `The file could not be stored (${error.message}); nothing was created. Try again shortly.`,
   );
