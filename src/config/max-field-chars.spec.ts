@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from './app-config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected loadConfig to reject the environment');
-}
+import { problemsOf } from '../../test/support/config-problems';
+import { loadConfig } from './app-config';
 
 describe('IMPORT_MAX_FIELD_CHARS (counts characters, not bytes)', () => {
   it('defaults to 65,536 characters', () => {
