@@ -93,6 +93,18 @@ describe('layout', () => {
     expect(bad).toEqual([]);
   });
 
+  it('Clients names no Import table in SQL, but for the two places still to move (issue 13)', () => {
+    const naming = sources
+      .filter((f) => rel(f).startsWith('clients/') && readFileSync(f, 'utf8').includes('service_import'))
+      .map(rel);
+    // Open: the dry-run pairs (Import's table, written by AssignmentBulkService) and the import code
+    // joined into a client's assignments. This list may only shrink.
+    expect(naming.sort()).toEqual([
+      'clients/assignment-bulk.service.ts',
+      'clients/client-billable-services.service.ts',
+    ]);
+  });
+
   it(`no file over ${MAX_LINES} lines, and the listed ones do not grow`, () => {
     const lines = (f: string) => readFileSync(f, 'utf8').split('\n').length - 1;
     const over = files

@@ -4,3 +4,4 @@
 // clients.module.ts and assignment-bulk.service.ts.
 export { AssignmentStageBuilder } from './assignment-stage';
 export type { AssignmentStage, AssignmentValues } from './assignment-stage';
+export type { AssignmentSkipReason } from './assignment-bulk.service';

@@ -3,7 +3,7 @@
  * an error even when its client is unknown). Plain functions and object literals: this runs once per
  * row, a million times per big import.
  */
-import type { AssignmentValues } from '../../clients';
+import type { AssignmentSkipReason, AssignmentValues } from '../../clients';
 import { ColumnMap } from './columns';
 
 export type ErrorReason =
@@ -28,7 +28,8 @@ export const ERROR_REASONS: readonly ErrorReason[] = [
   'NOTES_TOO_LONG',
 ];
 
-export type SkipReason = 'CLIENT_NOT_FOUND' | 'CLIENT_INACTIVE' | 'SERVICE_NOT_FOUND' | 'ALREADY_ASSIGNED';
+/** Why a valid row was not assigned: Clients decides (AssignmentBulkService), one type for both. */
+export type SkipReason = AssignmentSkipReason;
 
 export const SKIP_REASONS: readonly SkipReason[] = [
   'CLIENT_NOT_FOUND',
