@@ -3,7 +3,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { chunkedStream } from '../../../../test/support/csv-test-streams';
 import { CsvFormatError } from '../../../csv/row-reader';
 import { MAX_BATCH_CHARS, ParseOptions } from './parse-protocol';
-import { ParseSession, ParseWorkerPool } from './parse-worker-pool';
+import { ParseSession } from './parse-session';
+import { ParseWorkerPool } from './parse-worker-pool';
 import { ParsedBatch } from './parsed-batch';
 import { readNotImported, readValidRow } from '../../../../test/support/parsed-batch-test-reader';
 
