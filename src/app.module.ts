@@ -8,10 +8,14 @@ import { HealthModule } from './health/health.module';
 import { ImportModule } from './import/import.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { QueueModule } from './queue/queue.module';
+import { QueueModule } from './import/queue/queue.module';
+import { ImportWorkerModule } from './import/worker/import-worker.module';
 import { StorageModule } from './storage/storage.module';
 
-/** Wires the feature modules; APP_ROLE decides whether this process runs the queue processors. */
+/**
+ * Wires the feature modules. APP_ROLE decides whether this process runs imports: ImportWorkerModule
+ * (processor, engine, sweeper) is imported for worker and all only.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -26,7 +30,8 @@ export class AppModule {
         QueueModule,
         StorageModule,
         ClientsModule,
-        ImportModule.register({ runProcessors: config.role !== 'api' }),
+        ImportModule,
+        ...(config.role === 'api' ? [] : [ImportWorkerModule]),
         HealthModule,
       ],
     };

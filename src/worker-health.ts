@@ -2,7 +2,7 @@
 // its heartbeat file (only while its Redis connection is ready) within the last 30 seconds.
 // Used by the worker container's HEALTHCHECK: `node dist/worker-health.js`.
 import { statSync } from 'node:fs';
-import { WORKER_HEARTBEAT_FILE } from './import/queue/worker-heartbeat';
+import { WORKER_HEARTBEAT_FILE } from './import/worker/worker-heartbeat';
 
 try {
   const age = Date.now() - statSync(WORKER_HEARTBEAT_FILE).mtimeMs;

@@ -1,9 +1,11 @@
 import { Client } from 'pg';
-import { mapColumns } from '../src/import/csv/columns';
-import { BatchPipeline } from '../src/import/engine/batch-pipeline';
-import { BatchWriter } from '../src/import/engine/batch-writer';
-import { BatchBuilder } from '../src/import/engine/parse/batch-builder';
-import type { ParsedBatch } from '../src/import/engine/parse/parsed-batch';
+import { AssignmentBulkService } from '../src/clients/assignment-bulk.service';
+import { ImportMetrics } from '../src/import/job/import-metrics';
+import { mapColumns } from '../src/import/rules/columns';
+import { BatchPipeline } from '../src/import/worker/engine/batch-pipeline';
+import { BatchWriter } from '../src/import/worker/engine/batch-writer';
+import { BatchBuilder } from '../src/import/worker/parse/batch-builder';
+import type { ParsedBatch } from '../src/import/worker/parse/parsed-batch';
 import { fetchReport, seedCatalog, uploadAndWait } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -91,8 +93,9 @@ describe('BatchPipeline with PostgreSQL', () => {
   };
 
   beforeAll(async () => {
+    // An API process runs no imports (no ImportWorkerModule): the writer is built from what it has.
     t = await createTestApp({ APP_ROLE: 'api' });
-    writer = t.app.get(BatchWriter);
+    writer = new BatchWriter(t.app.get(AssignmentBulkService), t.app.get(ImportMetrics));
     await seedCatalog(t.dataSource, ['A', 'B', 'C', 'D'], [['S', '1.00']]);
   });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AssignmentBulkService } from '../src/clients/assignment-bulk.service';
-import { ImportJobStateService } from '../src/import/import-job-state.service';
-import { ImportPhase } from '../src/import/import-status';
+import { ImportJobStateService } from '../src/import/job/import-job-state.service';
+import { ImportPhase } from '../src/import/job/import-status';
 import { createTestApp, TestApp } from './support/test-app';
 import { fetchReport, seedCatalog, upload, waitForEnd, JobBody } from './support/imports';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ImportSweeper } from '../src/import/import.sweeper';
+import { ImportSweeper } from '../src/import/worker/import.sweeper';
 import { fetchReport, seedCatalog, upload, uploadAndWait, waitForEnd } from './support/imports';
 import { rawUpload } from './support/raw-upload';
 import { createTestApp, TestApp } from './support/test-app';
@@ -70,7 +70,7 @@ describe('import limits, dry runs, concurrency and retention (e2e)', () => {
     expect(job.failureReason).toMatch(/row 2\b/i);
   });
 
-  it('bounds field size: a field over IMPORT_MAX_FIELD_BYTES fails the job naming the row', async () => {
+  it('bounds field size: a field over IMPORT_MAX_FIELD_CHARS fails the job naming the row', async () => {
     const csv = `clientCode,serviceCode,notes\nK1,Z1,ok\nK2,Z2,${'x'.repeat(70 * 1024)}\n`;
     const job = await uploadAndWait(t.app, csv, 'oversized.csv');
     expect(job.status).toBe('Failed');

@@ -27,7 +27,7 @@ const SHAPES: { name: string; csv: () => string }[] = [
     },
   },
   {
-    name: 'long values: 400 rows with a value of 65,000 characters, near IMPORT_MAX_FIELD_BYTES (26 MB)',
+    name: 'long values: 400 rows with a value of 65,000 characters, near IMPORT_MAX_FIELD_CHARS (26 MB)',
     csv: () => {
       const value = 'L'.repeat(65_000);
       return ['clientCode,serviceCode,extra', ...range(400).map((i) => `NOPE${i},Z1,${value}`)].join('\n');

@@ -2,7 +2,7 @@
 // ends that thread and fails the run (retried, then Failed with the reason), and the process that
 // also answers HTTP (APP_ROLE=all) lives on.
 import request from 'supertest';
-import { ReportWriter } from '../src/import/engine/report-writer';
+import { ReportWriter } from '../src/import/worker/engine/report-writer';
 import { upload, uploadAndWait, waitForEnd } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 

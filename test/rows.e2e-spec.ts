@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { StorageService } from '../src/storage/storage.service';
 import { seedCatalog, upload } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -145,6 +146,20 @@ describe('per-row results (e2e)', () => {
   ])('answers 400 to %s', async (query, message) => {
     const res = await rows(query).expect(400);
     expect(JSON.stringify(res.body.message)).toMatch(message);
+  });
+
+  it('reads the job once and signs no report link for a page of rows (owner, 404 kept)', async () => {
+    const storage = t.app.get(StorageService);
+    const signed = jest.spyOn(storage, 'signedDownloadUrl');
+    try {
+      // The job has a report (7 rows not imported), so a page that went through GET /{code} would sign its link.
+      for (const query of ['', '?outcome=Error', '?page=2&limit=3', '?after=4'])
+        await rows(query).expect(200);
+      await rows('', KEY_B).expect(404);
+      expect(signed).not.toHaveBeenCalled();
+    } finally {
+      signed.mockRestore();
+    }
   });
 
   it('answers 404 for an unknown code, and for another API key’s import', async () => {

@@ -2,7 +2,7 @@
 // they then run to the same result as if nothing had happened.
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { ImportSweeper } from '../src/import/import.sweeper';
+import { ImportSweeper } from '../src/import/worker/import.sweeper';
 import { seedCatalog, upload, waitForEnd } from './support/imports';
 import { createTestApp, deleteQueueKeys, TestApp } from './support/test-app';
 

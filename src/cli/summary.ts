@@ -1,5 +1,5 @@
 import type { ApiClient, Job } from './api-client';
-import { ERROR_REASONS, SKIP_REASONS } from '../import/csv/row-rules';
+import { ERROR_REASONS, SKIP_REASONS } from '../import/rules/row-rules';
 import { formatDuration, formatInt, keyValues, table } from './format';
 
 export interface ReasonCount {

@@ -6,7 +6,7 @@ import {
   BillableServicePageDto,
   CreateBillableServiceDto,
 } from './dto/billable-service.dto';
-import { SearchPageQueryDto } from './dto/page-query.dto';
+import { SearchPageQueryDto } from '../common/dto/page-query.dto';
 
 @ApiTags('billable-services')
 @Controller('billable-services')

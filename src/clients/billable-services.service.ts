@@ -9,9 +9,9 @@ import {
   CreateBillableServiceDto,
   toBillableServiceDto,
 } from './dto/billable-service.dto';
-import { SearchPageQueryDto } from './dto/page-query.dto';
+import { SearchPageQueryDto } from '../common/dto/page-query.dto';
 import { searchPage } from './search-page';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '../common/unique-violation';
 
 /** The catalog of billable services. */
 @Injectable()

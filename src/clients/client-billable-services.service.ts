@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/domain-errors';
 import { ClientBillableServiceDto, ClientBillableServicePageDto } from './dto/client-billable-service.dto';
-import { PageQueryDto } from './dto/page-query.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
 
 // Dates are rendered by PostgreSQL: node-pg would turn a `date` into a JS Date at local midnight,
 // which shifts the day in any time zone west of UTC. numeric(12,2) as text is always "12.50".

@@ -4,7 +4,7 @@ import { ClientBillableServicesService } from './client-billable-services.servic
 import { ClientsService } from './clients.service';
 import { ClientBillableServicePageDto } from './dto/client-billable-service.dto';
 import { ClientDto, ClientPageDto, CreateClientDto } from './dto/client.dto';
-import { PageQueryDto, SearchPageQueryDto } from './dto/page-query.dto';
+import { PageQueryDto, SearchPageQueryDto } from '../common/dto/page-query.dto';
 
 @ApiTags('clients')
 @Controller('clients')

@@ -4,9 +4,9 @@ import { Repository } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { Client } from './client.entity';
 import { ClientDto, ClientPageDto, CreateClientDto, toClientDto } from './dto/client.dto';
-import { SearchPageQueryDto } from './dto/page-query.dto';
+import { SearchPageQueryDto } from '../common/dto/page-query.dto';
 import { searchPage } from './search-page';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '../common/unique-violation';
 
 @Injectable()
 export class ClientsService {

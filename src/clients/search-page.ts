@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { SearchPageQueryDto } from './dto/page-query.dto';
+import { SearchPageQueryDto } from '../common/dto/page-query.dto';
 
 /**
  * One page of a catalog-like table (a `code` and a `name`), filtered by a case-insensitive substring

@@ -1,21 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { problemsOf } from '../../test/support/config-problems';
 import { ConfigError, loadConfig } from './app-config';
 
 const SECRET = 's'.repeat(32);
 // Production needs API keys (or ALLOW_ANONYMOUS=true); see 'API keys' below.
 const KEYED = { API_KEYS: `ops:${'k'.repeat(16)}` };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected loadConfig to reject the environment');
-}
 
 describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {

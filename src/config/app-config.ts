@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultLogFormat, prettyAvailable } from '../logging/log-format';
 import { ApiKey, apiKeyEntriesFromFile, apiKeyEntriesFromList, parseApiKeys } from './api-keys';
+import { Env, EnvReader } from './env-reader';
 
 /**
  * The whole typed configuration of the service. Built once from the environment by `loadConfig`,
@@ -85,7 +86,11 @@ export interface ImportConfig {
   /** UPLOAD_TIMEOUT_SECONDS: the longest an upload's body may take to arrive; longer → 408. */
   uploadTimeoutSeconds: number;
   maxRows: number;
-  maxFieldBytes: number;
+  /**
+   * IMPORT_MAX_FIELD_CHARS (old name IMPORT_MAX_FIELD_BYTES, still read): the longest value, counted
+   * in characters (UTF-16 code units) of the decoded text, not in bytes of the file.
+   */
+  maxFieldChars: number;
   /** IMPORT_MAX_COLUMNS: the widest header an upload may have; wider → 400 before any job exists. */
   maxColumns: number;
   batchSize: number;
@@ -102,8 +107,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-type Env = Record<string, string | undefined>;
 
 /** Reads and validates every variable; collects all problems so one start-up shows them all. */
 export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.isTTY === true): AppConfig {
@@ -192,7 +195,12 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       // Node's own request timeout is 300 s, so a longer value would not take effect.
       uploadTimeoutSeconds: r.int('UPLOAD_TIMEOUT_SECONDS', 300, 1, 300),
       maxRows: r.int('IMPORT_MAX_ROWS', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
-      maxFieldBytes: r.int('IMPORT_MAX_FIELD_BYTES', 64 * 1024, 16, 16 * 1024 * 1024),
+      maxFieldChars: r.int(
+        r.renamed('IMPORT_MAX_FIELD_CHARS', 'IMPORT_MAX_FIELD_BYTES'),
+        64 * 1024,
+        16,
+        16 * 1024 * 1024,
+      ),
       maxColumns: r.int('IMPORT_MAX_COLUMNS', 100, 2, 1000),
       batchSize: r.int('IMPORT_BATCH_SIZE', 5000, 1, 50_000),
       connections: r.int('IMPORT_DB_CONNECTIONS', 2, 1, 2),
@@ -281,66 +289,4 @@ function readAdminKeyNames(env: Env, apiKeys: ApiKey[], problems: string[]): str
     problems.push(`ADMIN_API_KEYS names keys that are not configured: ${unknown.join(', ')}`);
   }
   return [...new Set(names)];
-}
-
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  private raw(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  str(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
-      return fallback;
-    }
-    return Number(value);
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const value = this.raw(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (['true', '1', 'yes'].includes(value)) return true;
-    if (['false', '0', 'no'].includes(value)) return false;
-    this.problems.push(`${name} must be true or false (got "${value}")`);
-    return fallback;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-      return fallback;
-    }
-    return value as T;
-  }
-
-  url(name: string, fallback: string, protocols: string[]): string {
-    return this.optionalUrl(name, protocols) ?? fallback;
-  }
-
-  optionalUrl(name: string, protocols: string[]): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    try {
-      const url = new URL(value);
-      if (!protocols.includes(url.protocol)) throw new Error('protocol');
-      return value;
-    } catch {
-      this.problems.push(`${name} must be a URL starting with ${protocols.join(' or ')}// (got "${value}")`);
-      return undefined;
-    }
-  }
 }

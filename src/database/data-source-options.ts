@@ -3,11 +3,10 @@ import { DataSourceOptions } from 'typeorm';
 import { BillableService } from '../clients/billable-service.entity';
 import { ClientBillableService } from '../clients/client-billable-service.entity';
 import { Client } from '../clients/client.entity';
-import { ServiceImportJob } from '../import/service-import-job.entity';
-import { ServiceImportRow } from '../import/service-import-row.entity';
+import { ServiceImportJob } from '../import/job/service-import-job.entity';
 import { BoundedPgClient } from './bounded-pg-client';
 
-export const ENTITIES = [Client, BillableService, ClientBillableService, ServiceImportJob, ServiceImportRow];
+export const ENTITIES = [Client, BillableService, ClientBillableService, ServiceImportJob];
 
 /** How long the client waits past the server's statement_timeout before it gives up on the server. */
 export const CLIENT_GRACE_MS = 500;

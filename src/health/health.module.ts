@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { QueueModule } from '../queue/queue.module';
+import { QueueModule } from '../import/queue/queue.module';
 import { StorageModule } from '../storage/storage.module';
 import { HealthController } from './health.controller';
 import { RedisHealthIndicator } from './redis.health';

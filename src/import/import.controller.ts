@@ -45,7 +45,7 @@ import {
 import { ReportLinkDto } from './dto/report-link.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './admission/idempotency';
 import { ParseImportCodePipe } from './import-code.pipe';
 import { ImportService } from './import.service';
 import type { StoredUpload } from './upload/csv-upload.storage';

@@ -13,23 +13,23 @@ import {
 import type { Principal } from '../auth/principal';
 import { jobLog } from '../logging/job-log';
 import { StorageService } from '../storage/storage.service';
-import { mapColumns } from './csv/columns';
-import { templateCsv } from './csv/report-csv';
+import { mapColumns } from './rules/columns';
+import { templateCsv } from './rules/report-csv';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
-import { ImportAdmission } from './import-admission.service';
-import { ImportJobStateService } from './import-job-state.service';
-import { ImportStatus } from './import-status';
-import { ownedBy } from './ownership';
+import { ImportAdmission } from './admission/import-admission.service';
+import { ImportJobStateService } from './job/import-job-state.service';
+import { ImportStatus } from './job/import-status';
+import { ownedBy } from './admission/ownership';
 import { ImportQueueProducer } from './queue/import-queue.producer';
-import { ServiceImportJob } from './service-import-job.entity';
+import { ServiceImportJob } from './job/service-import-job.entity';
 import { ReportLinkDto } from './dto/report-link.dto';
 import { StoredUpload } from './upload/csv-upload.storage';
 import {
   SERVICE_IMPORT_JOB_VIEW_COLUMNS,
   ServiceImportJobView,
   toServiceImportJobDto,
-} from './service-import-job.mapper';
+} from './job/service-import-job.mapper';
 import { reportFileName, sanitizeFileName } from './upload/file-name';
 
 export interface CreateImportOptions {
@@ -172,8 +172,11 @@ export class ImportService {
     return templateCsv();
   }
 
-  /** Another principal's import does not exist, as far as this one can tell (404). */
-  private async findByCode(code: string, principal: Principal): Promise<ServiceImportJob> {
+  /**
+   * The job row, for reads that need no DTO (and no signed link); another principal's import does
+   * not exist, as far as this one can tell (404).
+   */
+  async findByCode(code: string, principal: Principal): Promise<ServiceImportJob> {
     const job = await this.jobs.findOneBy({ code, owner: ownedBy(principal) });
     if (!job) throw new NotFoundError(`No import with code "${code}".`);
     return job;

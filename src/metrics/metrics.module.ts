@@ -1,28 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { QueueModule } from '../queue/queue.module';
 import { HttpMetrics } from './http-metrics';
-import { ImportMetrics } from './import-metrics';
 import { MetricsController } from './metrics.controller';
 import { createMetricsRegistry } from './metrics.registry';
 import { MetricsServer } from './metrics.server';
-import { QueueMetrics } from './queue-metrics';
 
 /**
- * Prometheus metrics: GET /metrics on the API port, and on METRICS_PORT when set (workers). Global so
- * the import pipeline can count without its module importing this one.
+ * Prometheus metrics: GET /metrics on the API port, and on METRICS_PORT when set (workers). Global and
+ * exporting the Registry so that Import registers its own metrics (ImportMetrics, QueueMetrics) on
+ * it: this module knows nothing of imports.
  */
 @Global()
 @Module({
-  imports: [QueueModule],
   controllers: [MetricsController],
-  providers: [
-    { provide: Registry, useFactory: createMetricsRegistry },
-    ImportMetrics,
-    HttpMetrics,
-    QueueMetrics,
-    MetricsServer,
-  ],
-  exports: [ImportMetrics, HttpMetrics],
+  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, MetricsServer],
+  exports: [Registry, HttpMetrics],
 })
 export class MetricsModule {}

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidateCode, ValidateMoney, ValidateName } from '../../common/validation';
 import { BillableService } from '../billable-service.entity';
-import { PageDto } from './page.dto';
+import { PageDto } from '../../common/dto/page.dto';
 
 export class CreateBillableServiceDto {
   @ValidateCode('CONSULT-H')

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageDto } from './page.dto';
+import { PageDto } from '../../common/dto/page.dto';
 
 /** A catalog service assigned to a client, with the codes and names a reader needs. */
 export class ClientBillableServiceDto {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidateCode, ValidateName } from '../../common/validation';
 import { Client } from '../client.entity';
-import { PageDto } from './page.dto';
+import { PageDto } from '../../common/dto/page.dto';
 
 export class CreateClientDto {
   @ValidateCode('ACME-001')

@@ -1,7 +1,7 @@
 import { IsEnum, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { QueryBool, QueryInt } from '../../common/validation';
-import { ImportStatus } from '../import-status';
+import { ImportStatus } from '../job/import-status';
 
 export class ListServiceImportsQueryDto {
   @ApiPropertyOptional({ enum: ImportStatus, enumName: 'ImportStatus' })

@@ -1,16 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageDto } from '../../common/dto/page.dto';
 import { ServiceImportJobDto } from './service-import-job.dto';
 
-export class ServiceImportJobPageDto {
+export class ServiceImportJobPageDto extends PageDto {
   @ApiProperty({ type: [ServiceImportJobDto] })
   items: ServiceImportJobDto[];
-
-  @ApiProperty({ type: 'integer', example: 1 })
-  total: number;
-
-  @ApiProperty({ type: 'integer', example: 1 })
-  page: number;
-
-  @ApiProperty({ type: 'integer', example: 20 })
-  limit: number;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ImportPhase, ImportStatus } from '../import-status';
+import { ImportPhase, ImportStatus } from '../job/import-status';
 
 /**
  * Represents the current status and progress of a service import job.

@@ -1,5 +1,5 @@
 import { ServiceImportJobDto } from '../dto/service-import-job.dto';
-import { FINAL_STATUSES } from '../import-status';
+import { FINAL_STATUSES } from '../job/import-status';
 
 /** Where a stream writes: the HTTP response, or a fake in unit specs. */
 export interface EventSink {

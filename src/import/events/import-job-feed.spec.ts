@@ -1,5 +1,5 @@
 import { ServiceImportJobDto } from '../dto/service-import-job.dto';
-import { ImportStatus } from '../import-status';
+import { ImportStatus } from '../job/import-status';
 import { ImportEventStream } from './import-event-stream';
 import { ImportJobFeed } from './import-job-feed';
 

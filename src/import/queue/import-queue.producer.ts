@@ -32,8 +32,4 @@ export class ImportQueueProducer {
     const job = await this.queue.getJob(importId);
     if (job) await job.remove().catch(() => undefined);
   }
-
-  get queueHandle(): Queue<ImportJobPayload> {
-    return this.queue;
-  }
 }

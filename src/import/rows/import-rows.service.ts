@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/principal';
 import { InvalidInputError } from '../../common/domain-errors';
 import { ImportService } from '../import.service';
-import { ServiceImportJob } from '../service-import-job.entity';
 import {
   ImportRowOutcome,
   ImportRowReason,
@@ -19,7 +18,6 @@ import { NotImportedRow, readNotImportedPage } from './not-imported-page';
 export class ImportRowsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @InjectRepository(ServiceImportJob) private readonly jobs: Repository<ServiceImportJob>,
     private readonly imports: ImportService,
   ) {}
 
@@ -28,8 +26,7 @@ export class ImportRowsService {
     principal: Principal,
     query: ListServiceImportRowsQueryDto,
   ): Promise<ServiceImportRowPageDto> {
-    await this.imports.get(code, principal); // the same lookup, ownership and 404 as GET /{code}
-    const job = await this.jobs.findOneOrFail({ select: { id: true, header: true }, where: { code } });
+    const job = await this.imports.findByCode(code, principal); // ownership and 404 as GET /{code}
     if (query.after !== undefined && query.page !== 1) {
       throw new InvalidInputError('Use either page or after, not both: after continues from a rowNumber.');
     }

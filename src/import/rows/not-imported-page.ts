@@ -1,7 +1,7 @@
 /**
  * One page of an import's not-imported rows (service_import_rows), in file order, bounded by a row
  * count AND by bytes. The rows of a page are read into memory whole (values parsed from JSON), and a
- * row may be anything from a few bytes to IMPORT_MAX_FIELD_BYTES times the header's width: a page of
+ * row may be anything from a few bytes to IMPORT_MAX_FIELD_CHARS times the header's width: a page of
  * a fixed number of rows would hold anything from kilobytes to gigabytes. PostgreSQL sizes the rows
  * (their JSON text, the message, and what the caller adds per row) and sends only those that fit, so
  * the page is cut before anything reaches Node. A page always holds at least one row, if one is left.

@@ -4,16 +4,11 @@ import { finished } from 'node:stream';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { AppConfig } from '../../config/app-config';
-import {
-  DependencyUnavailableError,
-  DomainError,
-  InvalidInputError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../common/domain-errors';
+import { DependencyUnavailableError, DomainError, PayloadTooLargeError } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
-import { UploadInspector, UploadRejectedError } from '../csv/upload-inspector';
-import type { InspectionResult } from '../csv/upload-inspector';
+import { IMPORT_HEADER } from '../rules/columns';
+import { UploadInspector, UploadRejectedError } from '../../csv/upload-inspector';
+import type { InspectionResult } from '../../csv/upload-inspector';
 
 /** What the controller receives for the uploaded file once it is stored and inspected. */
 export interface StoredUpload {
@@ -42,7 +37,8 @@ export class CsvUploadStorage implements StorageEngine {
   ): void {
     const key = `uploads/${randomUUID()}.csv`;
     const inspector = new UploadInspector({
-      maxFieldBytes: this.config.import.maxFieldBytes,
+      header: IMPORT_HEADER,
+      maxFieldChars: this.config.import.maxFieldChars,
       maxColumns: this.config.import.maxColumns,
     });
     let rejected: Error | null = null;
@@ -100,13 +96,12 @@ export class CsvUploadStorage implements StorageEngine {
   }
 }
 
+/**
+ * What the request answers: a rejected upload keeps its own 400 or 415 (AllExceptionsFilter maps it,
+ * as it maps every domain error); anything else is storage trouble.
+ */
 function toDomainError(error: Error): Error {
-  if (error instanceof UploadRejectedError) {
-    return error.status === 415
-      ? new UnsupportedMediaTypeError(error.message)
-      : new InvalidInputError(error.message);
-  }
-  if (error instanceof DomainError) return error;
+  if (error instanceof UploadRejectedError || error instanceof DomainError) return error;
   return new DependencyUnavailableError(
     `The file could not be stored (${error.message}); nothing was created. Try again shortly.`,
   );

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsOptional } from 'class-validator';
 import { QueryInt } from '../../../common/validation';
-import { ERROR_REASONS, ErrorReason, SKIP_REASONS, SkipReason } from '../../csv/row-rules';
+import { ERROR_REASONS, ErrorReason, SKIP_REASONS, SkipReason } from '../../rules/row-rules';
 
 export enum ImportRowOutcome {
   Skipped = 'Skipped',

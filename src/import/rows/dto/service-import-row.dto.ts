@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageDto } from '../../../clients/dto/page.dto';
+import { PageDto } from '../../../common/dto/page.dto';
 import { IMPORT_ROW_REASONS, ImportRowOutcome, ImportRowReason } from './list-service-import-rows.dto';
 
 /** A data row that was not imported, as the not-imported report shows it. */

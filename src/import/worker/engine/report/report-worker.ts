@@ -1,0 +1,65 @@
+/**
+ * The report thread: reads an import's not-imported rows page by page on a connection of its own,
+ * formats the report and sends it to the main thread in chunks. Runs off the main thread, under a
+ * heap limit of its own (ReportWriter), so that no report, whatever its rows, can exhaust the heap
+ * of the process that also answers HTTP: at worst this thread ends and the run is retried.
+ */
+import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { Client } from 'pg';
+import { readNotImportedPage } from '../../../rows/not-imported-page';
+import { FromReportThread, MAX_CHUNKS_AHEAD, ReportJob, ToReportThread } from './report-protocol';
+import { PAGE_BYTES, PAGE_ROWS, reportBytesPerRow, reportLines } from './report-lines';
+
+try {
+  setPriority(10); // as the parse thread: the HTTP API of the same process comes first
+} catch {
+  // not permitted here: normal priority
+}
+
+const port = parentPort!;
+const post = (message: FromReportThread, transfer?: ArrayBuffer[]): void =>
+  port.postMessage(message, transfer);
+
+const encoder = new TextEncoder();
+let ahead = 0;
+let resume: (() => void) | null = null;
+
+async function write(job: ReportJob): Promise<void> {
+  const db = new Client({ connectionString: job.databaseUrl });
+  db.on('error', () => undefined); // reported by the query that meets it
+  await db.connect();
+  try {
+    const bytesPerRow = reportBytesPerRow(job.header.length);
+    const lines = reportLines(job.header, (after) =>
+      readNotImportedPage((sql, params) => db.query(sql, params).then((r) => r.rows), {
+        jobId: job.importId,
+        after,
+        maxRows: PAGE_ROWS,
+        maxBytes: PAGE_BYTES,
+        bytesPerRow,
+      }),
+    );
+    for await (const text of lines) {
+      const bytes = encoder.encode(text); // its own ArrayBuffer, never a shared pool's: safe to transfer
+      post({ type: 'chunk', bytes }, [bytes.buffer]);
+      if (++ahead >= MAX_CHUNKS_AHEAD) await new Promise<void>((r) => (resume = r));
+    }
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+port.on('message', (message: ToReportThread) => {
+  if (message.type === 'ack') {
+    ahead--;
+    const wake = resume;
+    resume = null;
+    wake?.();
+    return;
+  }
+  write(message.job).then(
+    () => post({ type: 'done' }),
+    (error: Error) => post({ type: 'error', message: error.message }),
+  );
+});

@@ -1,0 +1,103 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { jobLog } from '../../logging/job-log';
+import { StorageService } from '../../storage/storage.service';
+import { deleteInChunks } from '../job/delete-in-chunks';
+import { ImportJobStateService } from '../job/import-job-state.service';
+import { ImportQueueProducer } from '../queue/import-queue.producer';
+
+const SWEEP_EVERY_MS = 30_000;
+/** A Queued job younger than this may still be on its way into Bull. */
+const QUEUED_GRACE_SECONDS = 30;
+/** An InProgress job whose worker has not committed a batch for this long is presumed orphaned. */
+const STALE_HEARTBEAT_SECONDS = 90;
+
+/**
+ * Repairs what a lost Redis or a dead worker leaves behind, at start-up and every 30 s:
+ * imports left Queued or InProgress without a Bull job are queued again (they resume from their
+ * checkpoint), and files past IMPORT_RETENTION_DAYS are deleted. Safe to run in every worker at
+ * once: the Bull job id is the import id, so a second enqueue is a no-op.
+ */
+@Injectable()
+export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ImportSweeper.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  /** Injected clock, so retention can be tested without waiting days. */
+  now: () => Date = () => new Date();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: ImportQueueProducer,
+    private readonly state: ImportJobStateService,
+    private readonly storage: StorageService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
+    this.timer.unref();
+    void this.sweep();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; overlapping calls share the pass in progress. */
+  sweep(): Promise<void> {
+    this.running ??= this.sweepOnce()
+      .catch((error) => this.logger.warn(`Sweep failed: ${(error as Error).message}`))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    await this.requeueOrphans();
+    await this.applyRetention();
+  }
+
+  private async requeueOrphans(): Promise<void> {
+    const rows: { id: string; code: string; status: string }[] = await this.db.query(
+      `SELECT id, code, status FROM service_import_jobs
+        WHERE (status = 'Queued' AND created_at < $1::timestamptz - make_interval(secs => $2))
+           OR (status = 'InProgress' AND coalesce(heartbeat_at, started_at) < $1::timestamptz - make_interval(secs => $3))
+        ORDER BY created_at LIMIT 500`,
+      [this.now().toISOString(), QUEUED_GRACE_SECONDS, STALE_HEARTBEAT_SECONDS],
+    );
+    for (const row of rows) {
+      const state = await this.queue.state(row.id);
+      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'paused') continue;
+      if (state === 'failed') {
+        if (await this.state.fail(row.id, 'The import could not be completed: its attempts are exhausted.')) {
+          this.logger.warn(jobLog(row.code, 'Failed: its queue job failed for good (attempts exhausted)'));
+        }
+        continue;
+      }
+      if (state !== null) await this.queue.remove(row.id); // completed without finishing the import
+      await this.queue.enqueue(row.id);
+      this.logger.warn(jobLog(row.code, `${row.status} without a live queue job; queued it again`));
+    }
+  }
+
+  private async applyRetention(): Promise<void> {
+    const rows: { id: string; upload_key: string; report_key: string | null }[] = await this.db.query(
+      `SELECT id, upload_key, report_key FROM service_import_jobs
+        WHERE files_deleted_at IS NULL AND status IN ('Completed', 'Failed', 'Cancelled')
+          AND coalesce(completed_at, created_at) < $1::timestamptz - make_interval(days => $2)
+        LIMIT 500`,
+      [this.now().toISOString(), this.config.import.retentionDays],
+    );
+    for (const row of rows) {
+      await this.storage.delete(row.upload_key);
+      if (row.report_key) await this.storage.delete(row.report_key);
+      await deleteInChunks(this.db, 'service_import_rows', row.id);
+      await deleteInChunks(this.db, 'service_import_dry_pairs', row.id);
+      await this.db.query(`UPDATE service_import_jobs SET files_deleted_at = now() WHERE id = $1`, [row.id]);
+    }
+    if (rows.length > 0) this.logger.log(`Retention: deleted the files of ${rows.length} finished import(s)`);
+  }
+}
