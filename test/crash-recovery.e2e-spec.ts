@@ -1,16 +1,11 @@
 import request from 'supertest';
 import { bigImportFile } from './support/big-file';
-import { fetchReport, seedCatalog, upload, waitForEnd, JobBody } from './support/imports';
+import { seedCatalog, JobBody } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
+import { disturbedImports, ImportResult } from './support/disturbed-import';
 import { WorkerProcess } from './support/worker-process';
 
 const ROWS = 200_000;
-
-interface Result {
-  job: JobBody;
-  report: string;
-  records: string[];
-}
 
 /**
  * The API runs in the test (APP_ROLE=api); imports run in real worker processes that the test kills.
@@ -21,7 +16,7 @@ describe('crash-safe imports (e2e, worker processes)', () => {
   let t: TestApp;
   let workers: WorkerProcess[] = [];
   const file = bigImportFile(ROWS);
-  let clean: Result;
+  let clean: ImportResult;
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -52,45 +47,9 @@ describe('crash-safe imports (e2e, worker processes)', () => {
     return worker;
   }
 
-  async function progress(code: string): Promise<{ processed: number; status: string }> {
-    const [row] = await t.dataSource.query(
-      `SELECT processed_items AS processed, status FROM service_import_jobs WHERE code = $1`,
-      [code],
-    );
-    return row;
-  }
+  const { jobRow: progress, waitForProgress, runImport } = disturbedImports(() => t, file.csv);
 
-  async function waitForProgress(code: string, atLeast: number): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const p = await progress(code);
-      if (p.processed >= atLeast || (p.status !== 'InProgress' && p.status !== 'Queued')) return;
-      if (Date.now() > deadline) throw new Error(`import ${code} stuck at ${p.processed} rows (${p.status})`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  /** Uploads the file, lets `disturb` interfere, waits for the end, then removes what it created. */
-  async function runImport(disturb: (code: string) => Promise<void>): Promise<Result> {
-    const res = await upload(t.app, file.csv, 'big.csv').expect(202);
-    const code = res.body.code as string;
-    await disturb(code);
-    const job = await waitForEnd(t.app, code, 180_000);
-    const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
-    const rows: { r: string }[] = await t.dataSource.query(
-      `SELECT c.code || '/' || s.code || '/' || a.quantity || '/' || a.unit_price || '/' || a.notes AS r
-         FROM client_billable_services a
-         JOIN clients c ON c.id = a.client_id JOIN billable_services s ON s.id = a.billable_service_id
-         JOIN service_import_jobs j ON j.id = a.import_job_id
-        WHERE j.code = $1 ORDER BY 1`,
-      [code],
-    );
-    // Leave the catalog as it was, so the next run starts from the same state.
-    await t.dataSource.query(`DELETE FROM client_billable_services`);
-    return { job, report, records: rows.map((r) => r.r) };
-  }
-
-  function expectSameAsClean(result: Result): void {
+  function expectSameAsClean(result: ImportResult): void {
     const pick = (j: JobBody) => ({
       status: j.status,
       totalItems: j.totalItems,

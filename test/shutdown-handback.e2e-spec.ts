@@ -1,19 +1,14 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { bigImportFile } from './support/big-file';
-import { fetchReport, seedCatalog, upload, waitForEnd, JobBody } from './support/imports';
+import { seedCatalog, JobBody } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
+import { disturbedImports, ImportResult } from './support/disturbed-import';
 import { WorkerProcess } from './support/worker-process';
 
 const ROWS = 60_000;
 /** Where the six SIGTERMs land, as shares of the file: spread over the whole import. */
 const SIGTERM_AT = [0.1, 0.25, 0.4, 0.55, 0.7, 0.8];
-
-interface Result {
-  job: JobBody;
-  report: string;
-  records: string[];
-}
 
 /**
  * A clean shutdown (SIGTERM) hands the running import back to the queue. That hand-back is not an
@@ -25,7 +20,7 @@ describe('SIGTERM hand-back is not an attempt (e2e, worker processes)', () => {
   let queue: Queue;
   let workers: WorkerProcess[] = [];
   const file = bigImportFile(ROWS);
-  let clean: Result;
+  let clean: ImportResult;
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -54,41 +49,7 @@ describe('SIGTERM hand-back is not an attempt (e2e, worker processes)', () => {
     return worker;
   }
 
-  async function jobRow(code: string): Promise<{ id: string; processed: number; status: string }> {
-    const [row] = await t.dataSource.query(
-      `SELECT id, processed_items AS processed, status FROM service_import_jobs WHERE code = $1`,
-      [code],
-    );
-    return row;
-  }
-
-  async function waitForProgress(code: string, atLeast: number): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const p = await jobRow(code);
-      if (p.processed >= atLeast || (p.status !== 'InProgress' && p.status !== 'Queued')) return;
-      if (Date.now() > deadline) throw new Error(`import ${code} stuck at ${p.processed} rows (${p.status})`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  async function runImport(disturb: (code: string) => Promise<void>): Promise<Result> {
-    const res = await upload(t.app, file.csv, 'big.csv').expect(202);
-    const code = res.body.code as string;
-    await disturb(code);
-    const job = await waitForEnd(t.app, code, 180_000);
-    const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
-    const rows: { r: string }[] = await t.dataSource.query(
-      `SELECT c.code || '/' || s.code || '/' || a.quantity || '/' || a.unit_price || '/' || a.notes AS r
-         FROM client_billable_services a
-         JOIN clients c ON c.id = a.client_id JOIN billable_services s ON s.id = a.billable_service_id
-         JOIN service_import_jobs j ON j.id = a.import_job_id
-        WHERE j.code = $1 ORDER BY 1`,
-      [code],
-    );
-    await t.dataSource.query(`DELETE FROM client_billable_services`);
-    return { job, report, records: rows.map((r) => r.r) };
-  }
+  const { jobRow, waitForProgress, runImport } = disturbedImports(() => t, file.csv);
 
   it('six SIGTERMs during one import (IMPORT_ATTEMPTS 5): it completes exactly as a clean run', async () => {
     expect(clean.job).toMatchObject({ status: 'Completed', totalItems: ROWS, processedItems: ROWS });
