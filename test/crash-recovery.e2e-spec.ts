@@ -2,7 +2,7 @@ import request from 'supertest';
 import { bigImportFile } from './support/big-file';
 import { seedCatalog, JobBody } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
-import { disturbedImports, ImportResult } from './support/disturbed-import';
+import { disturbedImports, expectSameAsClean, ImportResult } from './support/disturbed-import';
 import { WorkerProcess } from './support/worker-process';
 
 const ROWS = 200_000;
@@ -49,20 +49,7 @@ describe('crash-safe imports (e2e, worker processes)', () => {
 
   const { jobRow: progress, waitForProgress, runImport } = disturbedImports(() => t, file.csv);
 
-  function expectSameAsClean(result: ImportResult): void {
-    const pick = (j: JobBody) => ({
-      status: j.status,
-      totalItems: j.totalItems,
-      processedItems: j.processedItems,
-      createdCount: j.createdCount,
-      skippedCount: j.skippedCount,
-      errorCount: j.errorCount,
-    });
-    expect(pick(result.job)).toEqual(pick(clean.job));
-    expect(result.records.length).toBe(clean.job.createdCount);
-    expect(result.records).toEqual(clean.records);
-    expect(result.report).toBe(clean.report);
-  }
+  const expectSameAsCleanRun = (result: ImportResult) => expectSameAsClean(result, clean);
 
   it('a clean run imports the expected counts', () => {
     expect(clean.job).toMatchObject({ status: 'Completed', totalItems: ROWS, processedItems: ROWS });
@@ -82,7 +69,7 @@ describe('crash-safe imports (e2e, worker processes)', () => {
         worker = await startWorker();
       }
     });
-    expectSameAsClean(result);
+    expectSameAsCleanRun(result);
   });
 
   it('a worker paused past its lock cannot write after another took over', async () => {
@@ -110,7 +97,7 @@ describe('crash-safe imports (e2e, worker processes)', () => {
       first.signal('SIGCONT');
     });
     expect(processedAtResume).toBeGreaterThan(0);
-    expectSameAsClean(result);
+    expectSameAsCleanRun(result);
   });
 
   it('SIGTERM mid-import exits within 30 s and the import resumes elsewhere to the identical result', async () => {
@@ -129,7 +116,7 @@ describe('crash-safe imports (e2e, worker processes)', () => {
     // that the worker handed its import back and closed its connections first.
     expect(first.log).toContain('handed back to the queue (shutdown)');
     expect(first.log).toContain('Worker stopped cleanly');
-    expectSameAsClean(result);
+    expectSameAsCleanRun(result);
   });
 
   it('keeps the invariant visible through the API while workers die', async () => {

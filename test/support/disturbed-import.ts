@@ -60,3 +60,24 @@ export function disturbedImports(testApp: () => TestApp, csv: string | Buffer) {
 
   return { jobRow, waitForProgress, runImport };
 }
+
+/** The counters and outcome of a job, without what differs from run to run (code, dates, links). */
+export function jobCounters(j: JobBody) {
+  return {
+    status: j.status,
+    totalItems: j.totalItems,
+    processedItems: j.processedItems,
+    createdCount: j.createdCount,
+    skippedCount: j.skippedCount,
+    errorCount: j.errorCount,
+    failureReason: j.failureReason,
+  };
+}
+
+/** A disturbed run left exactly what a clean run of the same file did: counters, assignments, report. */
+export function expectSameAsClean(result: ImportResult, clean: ImportResult): void {
+  expect(jobCounters(result.job)).toEqual(jobCounters(clean.job));
+  expect(result.records.length).toBe(clean.job.createdCount);
+  expect(result.records).toEqual(clean.records);
+  expect(result.report).toBe(clean.report);
+}
