@@ -3,7 +3,7 @@ import { AssignmentBulkService } from '../src/clients/assignment-bulk.service';
 import { ImportMetrics } from '../src/import/job/import-metrics';
 import { mapColumns } from '../src/import/rules/columns';
 import { BatchPipeline } from '../src/import/worker/engine/batch-pipeline';
-import { BatchWriter } from '../src/import/worker/engine/batch-writer';
+import { BatchJob, BatchWriter } from '../src/import/worker/engine/batch-writer';
 import { BatchBuilder } from '../src/import/worker/parse/batch-builder';
 import type { ParsedBatch } from '../src/import/worker/parse/parsed-batch';
 import { fetchReport, seedCatalog, uploadAndWait } from './support/imports';
@@ -30,7 +30,10 @@ describe('BatchPipeline with PostgreSQL', () => {
 
   /** One parse session's consecutive batches (so pairs of the batch before are marked, as in an import). */
   const batches = (...files: string[][][]): ParsedBatch[] => {
-    const builder = new BatchBuilder(mapColumns(HEADER).columns, HEADER.length, false);
+    const builder = new BatchBuilder(mapColumns(HEADER).columns, HEADER.length, {
+      decimalComma: false,
+      clearable: false,
+    });
     let rowNumber = 1;
     return files.map((rows) => {
       for (const fields of rows) builder.add({ rowNumber: rowNumber++, fields });
@@ -45,15 +48,15 @@ describe('BatchPipeline with PostgreSQL', () => {
       [jobId],
     );
 
-  const newJob = async (): Promise<{ id: string; lease: number; checkpoint: number; dryRun: boolean }> => {
+  const newJob = async (): Promise<BatchJob> => {
     const [row] = await t.dataSource.query(
       `INSERT INTO service_import_jobs (code, status, file_name, upload_key, file_size, file_sha256, encoding,
                                         delimiter, header, lease, started_at)
        VALUES (gen_random_uuid()::text, 'InProgress', 'f.csv', 'k', 1, 'x', 'utf-8', ',', $1, 1, now())
-       RETURNING id`,
+       RETURNING id, code`,
       [HEADER],
     );
-    return { id: row.id, lease: 1, checkpoint: 0, dryRun: false };
+    return { id: row.id, code: row.code, lease: 1, checkpoint: 0, dryRun: false, mode: 'create' };
   };
 
   /** The engine's pipeline over our own connections: batches of `job` from its first row. */

@@ -233,11 +233,12 @@ describe('Clients API (e2e)', () => {
       );
       await testApp.dataSource.query(
         `INSERT INTO client_billable_services
-           (client_id, billable_service_id, quantity, unit_price, start_date, end_date, notes, import_job_id)
-         VALUES ($1, $2, 3, 12.5, '2026-01-01', '2026-01-31', 'Monthly, "quoted"', $5),
-                ($1, $3, 1, 0, NULL, NULL, NULL, NULL),
-                ($1, $4, 2, 1234567890.99, '2025-12-31', NULL, NULL, NULL)`,
-        [clientId, hosting.body.id, backup.body.id, support.body.id, job.id],
+           (client_id, billable_service_id, quantity, unit_price, start_date, end_date, notes, import_job_id,
+            import_code)
+         VALUES ($1, $2, 3, 12.5, '2026-01-01', '2026-01-31', 'Monthly, "quoted"', $5, $6),
+                ($1, $3, 1, 0, NULL, NULL, NULL, NULL, NULL),
+                ($1, $4, 2, 1234567890.99, '2025-12-31', NULL, NULL, NULL, NULL)`,
+        [clientId, hosting.body.id, backup.body.id, support.body.id, job.id, jobCode],
       );
     });
 
@@ -264,6 +265,7 @@ describe('Clients API (e2e)', () => {
         notes: 'Monthly, "quoted"',
         importJobCode: jobCode,
         createdDate: expect.stringMatching(ISO_UTC),
+        updatedDate: null,
       });
       expect(backup).toMatchObject({
         unitPrice: '0.00',

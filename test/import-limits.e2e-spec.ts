@@ -126,9 +126,7 @@ describe('import limits, dry runs, concurrency and retention (e2e)', () => {
     const dryJob = await waitForEnd(t.app, dry.body.code);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM client_billable_services`);
     expect(n).toBe(0);
-    const [{ pairs }] = await t.dataSource.query(
-      `SELECT count(*)::int AS pairs FROM service_import_dry_pairs`,
-    );
+    const [{ pairs }] = await t.dataSource.query(`SELECT count(*)::int AS pairs FROM assignment_run_pairs`);
     expect(pairs).toBe(0); // discarded once the dry run ended
 
     const real = await uploadAndWait(t.app, csv, 'plan.csv');

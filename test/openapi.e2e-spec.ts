@@ -82,9 +82,21 @@ describe('OpenAPI document (e2e)', () => {
         'phase',
         'progressPercent',
         'estimatedSecondsRemaining',
+        'committedFromCode',
+        'commitCode',
+        'retryOfCode',
       ].sort(),
     );
     expect(p.failureReason.description).toMatch(/Failed/);
+    for (const n of ['updatedCount', 'unchangedCount']) {
+      expect({ n, type: p[n].type, create: p[n].description }).toEqual({
+        n,
+        type: 'integer',
+        create: expect.stringContaining('always 0 in create mode'),
+      });
+    }
+    expect(p.mode.$ref ?? p.mode.allOf?.[0]?.$ref).toBe('#/components/schemas/ImportMode');
+    expect(doc.components.schemas.ImportMode.enum).toEqual(['create', 'upsert', 'update']);
     expect(extras).toEqual(expect.arrayContaining(['progressPercent', 'estimatedSecondsRemaining']));
     expect(p.progressPercent).toMatchObject({ type: 'number', minimum: 0, maximum: 100 });
     expect(p.estimatedSecondsRemaining).toMatchObject({ type: 'integer', minimum: 0 });

@@ -4,98 +4,89 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { AssignmentStage } from './assignment-stage';
+import { createSql, STAGE_DDL } from './assignment-create-sql';
+import {
+  applySql,
+  COUNTS_SQL,
+  createMissingSql,
+  lockSql,
+  NOT_ASSIGNED_SQL,
+  OUTCOMES_SQL,
+  RECORD_SQL,
+  resolveSql,
+  UNRESOLVED_SQL,
+  WORK_DDL,
+} from './assignment-modify-sql';
+
+/**
+ * create: only adds (a pair the client has is ALREADY_ASSIGNED); upsert: adds and updates; update:
+ * only updates (a pair the client does not have is NOT_ASSIGNED).
+ */
+export type AssignmentWriteMode = 'create' | 'upsert' | 'update';
 
 export type AssignmentSkipReason =
-  'CLIENT_NOT_FOUND' | 'CLIENT_INACTIVE' | 'SERVICE_NOT_FOUND' | 'ALREADY_ASSIGNED';
+  | 'CLIENT_NOT_FOUND'
+  | 'CLIENT_INACTIVE'
+  | 'SERVICE_NOT_FOUND'
+  | 'ALREADY_ASSIGNED'
+  | 'NOT_ASSIGNED'
+  | 'DUPLICATE_IN_FILE';
+
+/** A row that was not written, and why. */
+export type AssignmentRejection =
+  | { rowNumber: number; reason: Exclude<AssignmentSkipReason, 'DUPLICATE_IN_FILE'> }
+  /** An earlier row of the file (firstRow) handles the pair (upsert and update). */
+  | { rowNumber: number; reason: 'DUPLICATE_IN_FILE'; firstRow: number }
+  /** Merged with the stored values, the row would end before it starts (upsert and update). */
+  | { rowNumber: number; reason: 'INVALID_DATE_RANGE'; startDate: string; endDate: string };
 
 export interface AssignmentBatchResult {
   created: number;
-  /** The rows that were not created, with why; rows not listed were created. */
-  skipped: { rowNumber: number; reason: AssignmentSkipReason }[];
+  updated: number;
+  unchanged: number;
+  /** The rows that were not written, with why, in row order; rows not listed were imported. */
+  rejected: AssignmentRejection[];
 }
 
 export interface AssignOptions {
-  /** Recorded on every created assignment. */
-  importJobId: string;
-  /** Check everything but write into the job's dry-run pair set instead of the assignments. */
+  /**
+   * Groups what one run records (its pairs, its changes): an import passes its job id. Recorded on
+   * every assignment the run creates or changes, with `sourceCode`.
+   */
+  changeSet: string;
+  /** A code for people (an import's code), recorded with changeSet on the assignments written. */
+  sourceCode: string;
+  mode: AssignmentWriteMode;
+  /** Check and record everything, write no assignment. */
   dryRun: boolean;
 }
 
-const STAGE_DDL = `
-  CREATE TEMP TABLE IF NOT EXISTS assignment_stage (
-    rn integer NOT NULL,
-    first boolean NOT NULL,
-    deferred boolean NOT NULL,
-    cc text NOT NULL,
-    sc text NOT NULL,
-    qty integer,
-    price numeric(12,2),
-    sd date,
-    ed date,
-    notes text
-  ) ON COMMIT DELETE ROWS`;
-
-// Resolves the codes of the batch's rows (deferred ones, or the others) with two joins (a client is
-// one index lookup per row, forced by the LATERAL ... OFFSET 0: the cost follows the batch, never
-// the size of the clients table, and the staging table needs no statistics), inserts the first
-// occurrence of every pair in (client, service) order, and reports every row that was not created.
-// Same-pair rows later in the batch ("first" false) are never inserted: they are ALREADY_ASSIGNED
-// once their pair exists. Inserting in one order keeps two one-statement batches from deadlocking;
-// PostgreSQL resolves the deadlocks that remain possible (see BatchPipeline).
-const resolveSql = (target: 'real' | 'dry', deferred: boolean) => `
-  WITH s AS (
-    SELECT st.rn, st.first, c.id AS client_id, c.is_active, b.id AS service_id,
-           st.qty, coalesce(st.price, b.unit_price) AS price, st.sd, st.ed, st.notes
-      FROM assignment_stage st
-      LEFT JOIN LATERAL (SELECT id, is_active FROM clients WHERE lower(code) = st.cc OFFSET 0) c ON true
-      LEFT JOIN billable_services b ON lower(b.code) = st.sc
-     WHERE st.deferred = ${deferred}
-  ),
-  ins AS (
-    ${
-      target === 'real'
-        ? `INSERT INTO client_billable_services
-             (client_id, billable_service_id, quantity, unit_price, start_date, end_date, notes, import_job_id)
-           SELECT client_id, service_id, coalesce(qty, 1), price, sd, ed, notes, $1
-             FROM s
-            WHERE first AND client_id IS NOT NULL AND is_active AND service_id IS NOT NULL
-            ORDER BY client_id, service_id
-           ON CONFLICT (client_id, billable_service_id) DO NOTHING
-           RETURNING client_id, billable_service_id`
-        : `INSERT INTO service_import_dry_pairs (job_id, client_id, billable_service_id)
-           SELECT $1, client_id, service_id
-             FROM s
-            WHERE first AND client_id IS NOT NULL AND is_active AND service_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM client_billable_services x
-                               WHERE x.client_id = s.client_id AND x.billable_service_id = s.service_id)
-            ORDER BY client_id, service_id
-           ON CONFLICT DO NOTHING
-           RETURNING client_id, billable_service_id`
-    }
-  )
-  SELECT s.rn,
-         CASE WHEN s.client_id IS NULL THEN 'CLIENT_NOT_FOUND'
-              WHEN s.service_id IS NULL THEN 'SERVICE_NOT_FOUND'
-              WHEN NOT s.is_active THEN 'CLIENT_INACTIVE'
-              WHEN ins.client_id IS NULL THEN 'ALREADY_ASSIGNED'
-         END AS reason
-    FROM s
-    LEFT JOIN ins ON s.first AND ins.client_id = s.client_id AND ins.billable_service_id = s.service_id
-   WHERE ins.client_id IS NULL
-   ORDER BY s.rn`;
-
-const SQL = {
-  real: resolveSql('real', false),
-  dry: resolveSql('dry', false),
-  realDeferred: resolveSql('real', true),
-  dryDeferred: resolveSql('dry', true),
+const CREATE_SQL = {
+  real: createSql('real', false),
+  dry: createSql('dry', false),
+  realDeferred: createSql('real', true),
+  dryDeferred: createSql('dry', true),
 };
+
+const MODIFY_SQL = {
+  resolve: resolveSql(false),
+  resolveDeferred: resolveSql(true),
+  lock: { real: lockSql('real'), dry: lockSql('dry') },
+  createMissing: { real: createMissingSql('real'), dry: createMissingSql('dry') },
+  apply: { real: applySql('real'), dry: applySql('dry') },
+};
+
+/** Rounds of create-then-lock for pairs another transaction creates or deletes meanwhile. */
+const CREATE_ROUNDS = 3;
+
+const NONE: AssignmentBatchResult = { created: 0, updated: 0, unchanged: 0, rejected: [] };
 
 /**
  * Assigns catalog services to clients a whole batch at a time: the rows, already in COPY text form
  * (AssignmentStageBuilder, built where the file is parsed), are COPYed into a temporary staging table
- * and resolved and inserted by one INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING. No query
- * per row. Runs on the caller's connection, inside the caller's transaction.
+ * and resolved and written by a few set-based statements (one in create mode). No query per row.
+ * Runs on the caller's connection, inside the caller's transaction. Every assignment created or
+ * changed gets a change record under the run's change set (AssignmentChangesService reads them).
  */
 @Injectable()
 export class AssignmentBulkService {
@@ -112,38 +103,108 @@ export class AssignmentBulkService {
   }
 
   /** Assigns the staged rows (stage(), same transaction), except the deferred ones. */
-  async assign(
-    db: ClientBase,
-    stage: AssignmentStage,
-    options: AssignOptions,
-  ): Promise<AssignmentBatchResult> {
-    return this.resolve(db, stage.count - stage.deferred, options.dryRun ? SQL.dry : SQL.real, options);
+  assign(db: ClientBase, stage: AssignmentStage, options: AssignOptions): Promise<AssignmentBatchResult> {
+    return this.pass(db, stage.count - stage.deferred, false, options);
   }
 
   /**
    * Assigns the batch's deferred rows (staged by stage(), same transaction): call it once the batch
    * before has committed, so a pair it had is seen as it left it.
    */
-  async assignDeferred(
+  assignDeferred(
     db: ClientBase,
     stage: AssignmentStage,
     options: AssignOptions,
   ): Promise<AssignmentBatchResult> {
-    if (stage.deferred === 0) return { created: 0, skipped: [] };
-    return this.resolve(db, stage.deferred, options.dryRun ? SQL.dryDeferred : SQL.realDeferred, options);
+    return this.pass(db, stage.deferred, true, options);
   }
 
-  private async resolve(
+  private pass(
     db: ClientBase,
     rows: number,
-    sql: string,
+    deferred: boolean,
     options: AssignOptions,
   ): Promise<AssignmentBatchResult> {
-    if (rows === 0) return { created: 0, skipped: [] };
-    const result = await db.query<{ rn: number; reason: AssignmentSkipReason }>(sql, [options.importJobId]);
+    if (rows === 0) return Promise.resolve(NONE);
+    return options.mode === 'create'
+      ? this.create(db, rows, deferred, options)
+      : this.modify(db, rows, deferred, options);
+  }
+
+  private async create(
+    db: ClientBase,
+    rows: number,
+    deferred: boolean,
+    { changeSet, sourceCode, dryRun }: AssignOptions,
+  ): Promise<AssignmentBatchResult> {
+    const sql = dryRun
+      ? deferred
+        ? CREATE_SQL.dryDeferred
+        : CREATE_SQL.dry
+      : deferred
+        ? CREATE_SQL.realDeferred
+        : CREATE_SQL.real;
+    const result = await db.query<{ rn: number; reason: 'CLIENT_NOT_FOUND' }>(
+      sql,
+      dryRun ? [changeSet] : [changeSet, sourceCode],
+    );
     return {
       created: rows - result.rows.length,
-      skipped: result.rows.map((r) => ({ rowNumber: r.rn, reason: r.reason })),
+      updated: 0,
+      unchanged: 0,
+      rejected: result.rows.map((r) => ({ rowNumber: r.rn, reason: r.reason })),
     };
   }
+
+  private async modify(
+    db: ClientBase,
+    rows: number,
+    deferred: boolean,
+    { changeSet, sourceCode, mode, dryRun }: AssignOptions,
+  ): Promise<AssignmentBatchResult> {
+    const target = dryRun ? 'dry' : 'real';
+    const both = dryRun ? [changeSet] : [changeSet, sourceCode];
+    await db.query(WORK_DDL);
+    await db.query('TRUNCATE assignment_work');
+    await db.query(deferred ? MODIFY_SQL.resolveDeferred : MODIFY_SQL.resolve, [changeSet]);
+    await db.query(RECORD_SQL, [changeSet]);
+    await db.query(MODIFY_SQL.lock[target]);
+    if (mode === 'update') {
+      await db.query(NOT_ASSIGNED_SQL);
+    } else {
+      for (let round = 1; ; round++) {
+        await db.query(MODIFY_SQL.createMissing[target], both);
+        await db.query(MODIFY_SQL.lock[target]);
+        const [{ n }] = (await db.query<{ n: number }>(UNRESOLVED_SQL)).rows;
+        if (n === 0) break;
+        if (round === CREATE_ROUNDS) {
+          throw new Error(
+            `${n} assignment(s) of the batch were created and deleted by others ${round} times while it ran`,
+          );
+        }
+      }
+    }
+    await db.query(MODIFY_SQL.apply[target], both);
+    const [counts] = (await db.query<{ created: number; updated: number; unchanged: number }>(COUNTS_SQL))
+      .rows;
+    const outcomes = await db.query<{ rn: number; outcome: string; dup_of: number; sd: string; ed: string }>(
+      OUTCOMES_SQL,
+    );
+    return { ...counts, rejected: outcomes.rows.map(toRejection) };
+  }
+}
+
+function toRejection(row: {
+  rn: number;
+  outcome: string;
+  dup_of: number;
+  sd: string;
+  ed: string;
+}): AssignmentRejection {
+  if (row.outcome === 'DUPLICATE_IN_FILE')
+    return { rowNumber: row.rn, reason: row.outcome, firstRow: row.dup_of };
+  if (row.outcome === 'INVALID_DATE_RANGE') {
+    return { rowNumber: row.rn, reason: row.outcome, startDate: row.sd, endDate: row.ed };
+  }
+  return { rowNumber: row.rn, reason: row.outcome as Exclude<AssignmentSkipReason, 'DUPLICATE_IN_FILE'> };
 }

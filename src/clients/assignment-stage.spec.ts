@@ -11,6 +11,7 @@ const row = (over: Partial<AssignmentRow>): AssignmentRow => ({
   startDate: null,
   endDate: null,
   notes: null,
+  clear: 0,
   ...over,
 });
 
@@ -22,7 +23,8 @@ describe('stageAssignments', () => {
     ]);
     expect(stage.count).toBe(2);
     expect(text(stage)).toBe(
-      '3\tt\tf\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\n' + '7\tt\tf\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\n',
+      '3\tt\tf\tab\tsx\t2\t1.50\t\\N\t\\N\t\\N\t0\n' +
+        '7\tt\tf\tc1\ts1\t\\N\t\\N\t2026-01-01\t2026-12-31\tn\t0\n',
     );
   });
 
@@ -40,7 +42,7 @@ describe('stageAssignments', () => {
     ).toEqual(['t', 'f', 't', 'f', undefined]);
   });
 
-  it('defers the first row of a pair the batch before also had, and forgets it one batch later', () => {
+  it('defers the rows of a pair the batch before also had, and forgets it one batch later', () => {
     const builder = new AssignmentStageBuilder();
     const flags = (rows: Partial<AssignmentRow>[]) => {
       for (const r of rows) builder.add(row(r));
@@ -53,10 +55,10 @@ describe('stageAssignments', () => {
       flags: ['tf', 'tf'],
       deferred: 0,
     });
-    // (c1, s1) was in the batch before: its first row here waits for that batch; a repeat is not first.
+    // (c1, s1) was in the batch before: its rows here wait for that batch; a repeat is not first.
     expect(
       flags([{ rowNumber: 3, clientCode: 'c1' }, { rowNumber: 4, serviceCode: 'S3' }, { rowNumber: 5 }]),
-    ).toEqual({ flags: ['tt', 'tf', 'ff'], deferred: 1 });
+    ).toEqual({ flags: ['tt', 'tf', 'ft'], deferred: 2 });
     // (c1, s2) was two batches back, committed before this batch starts: nothing to wait for.
     expect(
       flags([
@@ -71,7 +73,7 @@ describe('stageAssignments', () => {
 
   it('escapes backslashes, tabs and line breaks so a value stays one column of one line', () => {
     const stage = stageAssignments([row({ clientCode: 'a\\b', notes: 'x\ty\r\nz' })]);
-    expect(text(stage)).toBe('1\tt\tf\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\n');
+    expect(text(stage)).toBe('1\tt\tf\ta\\\\b\ts1\t\\N\t\\N\t\\N\t\\N\tx\\ty\\r\\nz\t0\n');
   });
 
   it('is empty for no rows', () => {
@@ -81,7 +83,7 @@ describe('stageAssignments', () => {
 
   it('writes UTF-8, so codes and notes in any script arrive intact', () => {
     expect(text(stageAssignments([row({ clientCode: 'ÄÖ', notes: 'café 😀' })]))).toBe(
-      '1\tt\tf\täö\ts1\t\\N\t\\N\t\\N\t\\N\tcafé 😀\n',
+      '1\tt\tf\täö\ts1\t\\N\t\\N\t\\N\t\\N\tcafé 😀\t0\n',
     );
   });
 });

@@ -7,10 +7,10 @@ import { ByteWriter } from '../common/byte-writer';
 
 /** One batch's staging rows; plain data, so it can be posted (and its bytes transferred) between threads. */
 export interface AssignmentStage {
-  /** COPY text format in UTF-8, one line per row: rn, first, deferred, cc, sc, qty, price, sd, ed, notes. */
+  /** COPY text format in UTF-8, one line per row: rn, first, deferred, cc, sc, qty, price, sd, ed, notes, clr. */
   bytes: Uint8Array;
   count: number;
-  /** Rows staged as deferred: the first of their pair in this batch, the pair also in the batch before. */
+  /** Rows staged as deferred: their pair was also in the batch before (every row of such a pair). */
   deferred: number;
 }
 
@@ -26,7 +26,12 @@ export interface AssignmentValues {
   startDate: string | null;
   endDate: string | null;
   notes: string | null;
+  /** Fields to clear (CLEAR bits), upsert and update only; their value above is null. */
+  clear: number;
 }
+
+/** Bits of AssignmentValues.clear. */
+export const CLEAR = { startDate: 1, endDate: 2, notes: 4 } as const;
 
 /** One row to assign. */
 export interface AssignmentRow extends AssignmentValues {
@@ -35,11 +40,11 @@ export interface AssignmentRow extends AssignmentValues {
 
 /**
  * Builds consecutive batches. Only the first row of a (client, service) pair in a batch may be
- * inserted ("first"); later rows of the pair end ALREADY_ASSIGNED once it exists. A first row whose
- * pair also occurred in the batch before is "deferred": it is resolved and inserted only once that
- * batch has committed (AssignmentBulkService.assignDeferred). So two consecutive batches can run in
- * the database at once (ImportEngine) without competing for a pair, and each row still gets the
- * answer one batch at a time would give it.
+ * written ("first"); later rows of the pair end ALREADY_ASSIGNED (create) or DUPLICATE_IN_FILE once
+ * it is handled. The rows of a pair that also occurred in the batch before are "deferred": they are
+ * resolved only once that batch has committed (AssignmentBulkService.assignDeferred). So two
+ * consecutive batches can run in the database at once (ImportEngine) without competing for a pair,
+ * and each row still gets the answer one batch at a time would give it.
  */
 export class AssignmentStageBuilder {
   /** Pairs of this batch's rows. */
@@ -55,14 +60,15 @@ export class AssignmentStageBuilder {
     const sc = row.serviceCode.toLowerCase();
     const pair = `${cc}\u0000${sc}`;
     const first = !this.seen.has(pair);
-    const deferred = first && this.previous.has(pair);
+    const deferred = this.previous.has(pair);
     if (first) this.seen.add(pair);
     if (deferred) this.deferred++;
     this.count++;
     this.out.write(
       `${row.rowNumber}\t${first ? 't' : 'f'}\t${deferred ? 't' : 'f'}\t${copyValue(cc)}\t${copyValue(sc)}\t` +
         `${row.quantity === null ? '\\N' : row.quantity}\t${row.unitPrice ?? '\\N'}\t` +
-        `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\n`,
+        `${row.startDate ?? '\\N'}\t${row.endDate ?? '\\N'}\t${row.notes === null ? '\\N' : copyValue(row.notes)}\t` +
+        `${row.clear}\n`,
     );
   }
 

@@ -46,8 +46,15 @@ export class ClientBillableService {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
+  /** The run (an import) that created the assignment or last changed it, and its code. */
   @Column({ name: 'import_job_id', type: 'uuid', nullable: true })
   importJobId: string | null;
+
+  @Column({ name: 'import_code', type: 'text', nullable: true })
+  importCode: string | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
+  updatedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

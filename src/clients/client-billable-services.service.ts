@@ -18,18 +18,19 @@ const ASSIGNMENTS_PAGE_SQL = `
          to_char(a.start_date, 'YYYY-MM-DD') AS "startDate",
          to_char(a.end_date, 'YYYY-MM-DD') AS "endDate",
          a.notes,
-         j.code AS "importJobCode",
-         a.created_at AS "createdAt"
+         a.import_code AS "importJobCode",
+         a.created_at AS "createdAt",
+         a.updated_at AS "updatedAt"
     FROM client_billable_services a
     JOIN clients c ON c.id = a.client_id
     JOIN billable_services s ON s.id = a.billable_service_id
-    LEFT JOIN service_import_jobs j ON j.id = a.import_job_id
    WHERE a.client_id = $1
    ORDER BY lower(s.code), a.id
    LIMIT $2 OFFSET $3`;
 
-interface AssignmentRow extends Omit<ClientBillableServiceDto, 'createdDate'> {
+interface AssignmentRow extends Omit<ClientBillableServiceDto, 'createdDate' | 'updatedDate'> {
   createdAt: Date;
+  updatedAt: Date | null;
 }
 
 /** Reads the services assigned to a client; the Import module writes them (AssignmentBulkService). */
@@ -52,7 +53,11 @@ export class ClientBillableServicesService {
       offset < found.total
         ? await this.dataSource.query<AssignmentRow[]>(ASSIGNMENTS_PAGE_SQL, [clientId, limit, offset])
         : [];
-    const items = rows.map(({ createdAt, ...row }) => ({ ...row, createdDate: createdAt.toISOString() }));
+    const items = rows.map(({ createdAt, updatedAt, ...row }) => ({
+      ...row,
+      createdDate: createdAt.toISOString(),
+      updatedDate: updatedAt ? updatedAt.toISOString() : null,
+    }));
     return { items, total: found.total, page, limit };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssignmentBulkService } from './assignment-bulk.service';
+import { AssignmentChangesService } from './assignment-changes.service';
 import { BillableService } from './billable-service.entity';
 import { BillableServicesController } from './billable-services.controller';
 import { BillableServicesService } from './billable-services.service';
@@ -17,7 +18,13 @@ import { ClientsService } from './clients.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Client, BillableService, ClientBillableService])],
   controllers: [ClientsController, BillableServicesController],
-  providers: [ClientsService, BillableServicesService, ClientBillableServicesService, AssignmentBulkService],
-  exports: [ClientsService, BillableServicesService, AssignmentBulkService],
+  providers: [
+    ClientsService,
+    BillableServicesService,
+    ClientBillableServicesService,
+    AssignmentBulkService,
+    AssignmentChangesService,
+  ],
+  exports: [ClientsService, BillableServicesService, AssignmentBulkService, AssignmentChangesService],
 })
 export class ClientsModule {}

@@ -2,6 +2,6 @@
 // (AssignmentBulkService): the framework-free staging format its parse threads build rows in. Only
 // plain code here, since parse threads load it; src/layout.spec.ts holds Import to this file,
 // clients.module.ts and assignment-bulk.service.ts.
-export { AssignmentStageBuilder } from './assignment-stage';
+export { AssignmentStageBuilder, CLEAR } from './assignment-stage';
 export type { AssignmentStage, AssignmentValues } from './assignment-stage';
-export type { AssignmentSkipReason } from './assignment-bulk.service';
+export type { AssignmentSkipReason, AssignmentWriteMode } from './assignment-bulk.service';

@@ -48,6 +48,7 @@ import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './admission/idempotency';
 import { ParseImportCodePipe } from './import-code.pipe';
 import { ImportService } from './import.service';
+import { ImportMode } from './rules/import-mode';
 import type { StoredUpload } from './upload/csv-upload.storage';
 import { UploadDeadlineInterceptor } from './upload/upload-deadline.interceptor';
 
@@ -72,7 +73,7 @@ export class ImportController {
     required: false,
     description:
       `Up to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, scoped to the API key. Sending the same key ` +
-      'with the same file and dryRun returns the original job (202) instead of starting another; with a different ' +
+      'with the same file, dryRun and mode returns the original job (202) instead of starting another; with a different ' +
       'file → 422. A key is remembered as long as its job exists (at least 24 hours).',
   })
   @ApiConsumes('multipart/form-data')
@@ -112,6 +113,7 @@ export class ImportController {
   ): Promise<ServiceImportJobDto> {
     const job = await this.imports.create(file, {
       dryRun: query.dryRun ?? false,
+      mode: query.mode ?? ImportMode.Create,
       principal,
       idempotencyKey,
     });

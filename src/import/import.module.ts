@@ -16,6 +16,8 @@ import { ImportController } from './import.controller';
 import { ImportService } from './import.service';
 import { QueueModule } from './queue/queue.module';
 import { ImportQueueProducer } from './queue/import-queue.producer';
+import { ImportChangesController } from './changes/import-changes.controller';
+import { ImportChangesService } from './changes/import-changes.service';
 import { ImportRowsController } from './rows/import-rows.controller';
 import { ImportRowsService } from './rows/import-rows.service';
 import { ServiceImportJob } from './job/service-import-job.entity';
@@ -53,7 +55,7 @@ import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
       }),
     }),
   ],
-  controllers: [ImportController, ImportEventsController, ImportRowsController],
+  controllers: [ImportController, ImportEventsController, ImportRowsController, ImportChangesController],
   providers: [
     ImportService,
     ImportAdmission,
@@ -65,6 +67,7 @@ import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
     ImportEventsSubscriber,
     ImportEventsService,
     ImportRowsService,
+    ImportChangesService,
   ],
   exports: [ImportQueueProducer, ImportJobStateService, ImportEventsPublisher, ImportMetrics],
 })

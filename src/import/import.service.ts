@@ -14,6 +14,7 @@ import type { Principal } from '../auth/principal';
 import { jobLog } from '../logging/job-log';
 import { StorageService } from '../storage/storage.service';
 import { mapColumns } from './rules/columns';
+import { ImportMode } from './rules/import-mode';
 import { templateCsv } from './rules/report-csv';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
@@ -26,7 +27,9 @@ import { ServiceImportJob } from './job/service-import-job.entity';
 import { ReportLinkDto } from './dto/report-link.dto';
 import { StoredUpload } from './upload/csv-upload.storage';
 import {
+  NO_LINKS,
   SERVICE_IMPORT_JOB_VIEW_COLUMNS,
+  ServiceImportJobLinks,
   ServiceImportJobView,
   toServiceImportJobDto,
 } from './job/service-import-job.mapper';
@@ -34,6 +37,7 @@ import { reportFileName, sanitizeFileName } from './upload/file-name';
 
 export interface CreateImportOptions {
   dryRun: boolean;
+  mode: ImportMode;
   /** Who uploads: the job's owner, and the scope of the Idempotency-Key and the active-import cap. */
   principal: Principal;
   /** The raw Idempotency-Key header (validated by ImportAdmission). */
@@ -73,6 +77,7 @@ export class ImportService {
       code: randomBytes(16).toString('base64url'),
       status: ImportStatus.Queued,
       dryRun: options.dryRun,
+      mode: options.mode,
       fileName: sanitizeFileName(upload.originalname),
       uploadKey: upload.key,
       fileSize: String(upload.size),
@@ -188,7 +193,21 @@ export class ImportService {
       job.skippedCount + job.errorCount > 0 &&
       job.reportKey !== null &&
       job.filesDeletedAt === null;
-    return toServiceImportJobDto(job, hasReport ? await this.signReport(job) : null);
+    const url = hasReport ? await this.signReport(job) : null;
+    return toServiceImportJobDto(job, url, await this.linksOf(job));
+  }
+
+  /** The codes of the imports this one is linked to; no query for a job without links. */
+  private async linksOf(job: ServiceImportJobView): Promise<ServiceImportJobLinks> {
+    const mayBeCommitted = job.dryRun && job.status === ImportStatus.Completed;
+    if (!job.committedFromId && !job.retryOfId && !mayBeCommitted) return NO_LINKS;
+    const [links] = await this.jobs.query(
+      `SELECT (SELECT code FROM service_import_jobs WHERE id = $1) AS "committedFromCode",
+              (SELECT code FROM service_import_jobs WHERE id = $2) AS "retryOfCode",
+              (SELECT code FROM service_import_jobs WHERE committed_from_id = $3) AS "commitCode"`,
+      [job.committedFromId, job.retryOfId, mayBeCommitted ? job.id : null],
+    );
+    return links as ServiceImportJobLinks;
   }
 
   private signReport(job: Pick<ServiceImportJob, 'reportKey' | 'fileName'>): Promise<string> {

@@ -66,16 +66,24 @@ export async function waitForEnd(app: INestApplication, code: string, timeoutMs 
 }
 
 export function expectInvariant(job: JobBody): void {
-  if (job.processedItems !== job.createdCount + job.skippedCount + job.errorCount) {
-    throw new Error(`processedItems != created + skipped + errors in ${JSON.stringify(job)}`);
+  const imported = job.createdCount + Number(job.updatedCount ?? 0) + Number(job.unchangedCount ?? 0);
+  if (job.processedItems !== imported + job.skippedCount + job.errorCount) {
+    throw new Error(
+      `processedItems != created + updated + unchanged + skipped + errors in ${JSON.stringify(job)}`,
+    );
   }
   if (job.status === 'Completed' && job.processedItems !== job.totalItems) {
     throw new Error(`Completed with processedItems != totalItems in ${JSON.stringify(job)}`);
   }
 }
 
-export async function uploadAndWait(app: INestApplication, content: string | Buffer, fileName?: string) {
-  const res = await upload(app, content, fileName);
+export async function uploadAndWait(
+  app: INestApplication,
+  content: string | Buffer,
+  fileName?: string,
+  query = '',
+) {
+  const res = await upload(app, content, fileName, query);
   if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
   return waitForEnd(app, res.body.code);
 }

@@ -37,13 +37,17 @@ export class ClientBillableServiceDto {
   @ApiProperty({ type: 'string', nullable: true })
   notes: string | null;
 
-  /** Code of the import job that created the assignment; null when it was not imported */
+  /** Code of the import that created the assignment or last changed it; null when it was not imported */
   @ApiProperty({ type: 'string', nullable: true })
   importJobCode: string | null;
 
   /** When the assignment was created (UTC) */
   @ApiProperty({ format: 'date-time' })
   createdDate: string;
+
+  /** When an import last changed the assignment (UTC); null when it never was */
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  updatedDate: string | null;
 }
 
 export class ClientBillableServicePageDto extends PageDto {

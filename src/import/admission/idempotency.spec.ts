@@ -16,10 +16,12 @@ describe('parseIdempotencyKey', () => {
 });
 
 describe('importRequestHash', () => {
-  it('differs by file content and by dryRun', () => {
-    const a = importRequestHash('aa', false);
-    expect(importRequestHash('aa', false)).toBe(a);
-    expect(importRequestHash('bb', false)).not.toBe(a);
-    expect(importRequestHash('aa', true)).not.toBe(a);
+  it('differs by file content, by dryRun and by mode', () => {
+    const a = importRequestHash('aa', false, 'create');
+    expect(importRequestHash('aa', false, 'create')).toBe(a);
+    expect(importRequestHash('bb', false, 'create')).not.toBe(a);
+    expect(importRequestHash('aa', true, 'create')).not.toBe(a);
+    const modes = ['create', 'upsert', 'update'].map((mode) => importRequestHash('aa', false, mode));
+    expect(new Set(modes).size).toBe(3);
   });
 });

@@ -23,6 +23,8 @@ export function parseIdempotencyKey(value: string | undefined): string | null {
 }
 
 /** What makes two submissions "the same request": the file's content and the dryRun flag. */
-export function importRequestHash(fileSha256: string, dryRun: boolean): string {
-  return createHash('sha256').update(JSON.stringify({ fileSha256, dryRun })).digest('hex');
+export function importRequestHash(fileSha256: string, dryRun: boolean, mode: string): string {
+  // create is left out, so a key used before modes existed still matches the same request.
+  const request = mode === 'create' ? { fileSha256, dryRun } : { fileSha256, dryRun, mode };
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }

@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { StorageService } from '../../storage/storage.service';
 import { IDEMPOTENCY_KEY_HEADER, importRequestHash, parseIdempotencyKey } from './idempotency';
 import { ImportStatus } from '../job/import-status';
+import { ImportMode } from '../rules/import-mode';
 import { ownedBy } from './ownership';
 import { ServiceImportJob } from '../job/service-import-job.entity';
 import type { StoredUpload } from '../upload/csv-upload.storage';
@@ -22,6 +23,7 @@ export interface AdmissionRequest {
   /** The raw Idempotency-Key header, if any. */
   idempotencyKey?: string;
   dryRun: boolean;
+  mode: ImportMode;
 }
 
 export interface Admission {
@@ -49,7 +51,7 @@ export class ImportAdmission {
     request: AdmissionRequest,
     job: Partial<ServiceImportJob>,
   ): Promise<Admission> {
-    const requestHash = importRequestHash(upload.inspection.sha256, request.dryRun);
+    const requestHash = importRequestHash(upload.inspection.sha256, request.dryRun, request.mode);
     let admission: Admission;
     try {
       const idempotencyKey = parseIdempotencyKey(request.idempotencyKey);
@@ -68,7 +70,7 @@ export class ImportAdmission {
     if (admission.job.requestHash !== requestHash) {
       throw new UnprocessableError(
         `The ${IDEMPOTENCY_KEY_HEADER} "${admission.job.idempotencyKey}" was already used for import ` +
-          `${admission.job.code} with a different file or dryRun value. Use a new key for a new upload.`,
+          `${admission.job.code} with a different file, dryRun or mode value. Use a new key for a new upload.`,
       );
     }
     return admission;

@@ -1,7 +1,8 @@
-import { IsEnum, IsOptional } from 'class-validator';
+import { IsEnum, IsIn, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { QueryBool, QueryInt } from '../../common/validation';
 import { ImportStatus } from '../job/import-status';
+import { CLEAR_TOKEN, IMPORT_MODES, ImportMode } from '../rules/import-mode';
 
 export class ListServiceImportsQueryDto {
   @ApiPropertyOptional({ enum: ImportStatus, enumName: 'ImportStatus' })
@@ -22,6 +23,20 @@ export class CreateServiceImportQueryDto {
   /** Check the whole file without writing any assignment. */
   @QueryBool()
   dryRun?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ImportMode,
+    enumName: 'ImportMode',
+    default: ImportMode.Create,
+    description:
+      'create (default): only adds; a pair the client already has is skipped (ALREADY_ASSIGNED). upsert: adds new ' +
+      'pairs and updates existing ones (Updated, or Unchanged when every given value equals the stored one). ' +
+      'update: only updates; a pair the client does not have is skipped (NOT_ASSIGNED). In upsert and update an ' +
+      `empty cell keeps the stored value and ${CLEAR_TOKEN} clears startDate, endDate or notes.`,
+  })
+  @IsOptional()
+  @IsIn(IMPORT_MODES, { message: `mode must be one of: ${IMPORT_MODES.join(', ')}` })
+  mode?: ImportMode;
 }
 
 export class NotImportedQueryDto {

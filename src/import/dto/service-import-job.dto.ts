@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ImportPhase, ImportStatus } from '../job/import-status';
+import { CLEAR_TOKEN, ImportMode } from '../rules/import-mode';
 
 /**
  * Represents the current status and progress of a service import job.
@@ -81,6 +82,24 @@ export class ServiceImportJobDto {
   notImportedDownloadUrl: string | null;
 
   @ApiProperty({
+    type: 'integer',
+    description:
+      'Number of existing client billable service records updated: their pair was in the file with at least one ' +
+      'value that differs from the stored one (upsert and update modes; always 0 in create mode).',
+    example: 0,
+  })
+  updatedCount: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Number of rows whose pair the client already has with every value the row gives (upsert and update modes; ' +
+      'always 0 in create mode). They are imported: nothing needed to change, and they are not in the report.',
+    example: 0,
+  })
+  unchangedCount: number;
+
+  @ApiProperty({
     type: 'string',
     nullable: true,
     description:
@@ -104,6 +123,42 @@ export class ServiceImportJobDto {
     example: false,
   })
   dryRun: boolean;
+
+  @ApiProperty({
+    enum: ImportMode,
+    enumName: 'ImportMode',
+    description:
+      'How pairs the client already has are treated. create: only adds (an assigned pair is skipped, ' +
+      'ALREADY_ASSIGNED). upsert: adds new pairs and updates existing ones. update: only updates (a pair the ' +
+      'client does not have is skipped, NOT_ASSIGNED). In upsert and update an empty cell keeps the stored value ' +
+      `and ${CLEAR_TOKEN} clears startDate, endDate or notes.`,
+    example: ImportMode.Create,
+  })
+  mode: ImportMode;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'For an import started by POST /{code}/commit: the code of the dry run it commits.',
+    example: null,
+  })
+  committedFromCode: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'For a dry run that was committed: the code of the import that commits it.',
+    example: null,
+  })
+  commitCode: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'For an import started by POST /{code}/retry: the code of the import whose rows it retries.',
+    example: null,
+  })
+  retryOfCode: string | null;
 
   @ApiProperty({
     type: 'number',

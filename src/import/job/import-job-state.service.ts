@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FinalImportStatus, ImportMetrics } from './import-metrics';
-import { deleteInChunks } from './delete-in-chunks';
 import { ImportEventsPublisher } from '../events/import-events.publisher';
 import { ImportPhase, ImportStatus } from './import-status';
 
@@ -129,11 +128,6 @@ export class ImportJobStateService {
       [importId],
     );
     return this.ended(importId, row, 'Cancelled');
-  }
-
-  /** A finished dry run's would-be pairs are only needed while it runs. */
-  async discardDryRunPairs(importId: string): Promise<void> {
-    await deleteInChunks(this.db, 'service_import_dry_pairs', importId);
   }
 
   async notImportedCount(importId: string): Promise<number> {

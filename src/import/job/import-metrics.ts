@@ -12,7 +12,7 @@ export type FinalImportStatus = 'Completed' | 'Failed' | 'Cancelled';
 @Injectable()
 export class ImportMetrics {
   private readonly imports: Counter<'status'>;
-  private readonly rows: Counter<'outcome' | 'reason' | 'dry_run'>;
+  private readonly rows: Counter<'outcome' | 'reason' | 'dry_run' | 'mode'>;
   private readonly batchDuration: Histogram<'dry_run'>;
 
   constructor(registry: Registry) {
@@ -24,8 +24,10 @@ export class ImportMetrics {
     });
     this.rows = new Counter({
       name: 'service_import_rows_total',
-      help: 'Data rows committed, by outcome (Created, Skipped, Error) and reason code (empty for Created)',
-      labelNames: ['outcome', 'reason', 'dry_run'],
+      help:
+        'Data rows committed, by outcome (Created, Updated, Unchanged, Skipped, Error), reason code (empty when ' +
+        'imported), dry run and mode (create, upsert, update)',
+      labelNames: ['outcome', 'reason', 'dry_run', 'mode'],
       registers: [registry],
     });
     this.batchDuration = new Histogram({
@@ -41,22 +43,32 @@ export class ImportMetrics {
     this.imports.inc({ status });
   }
 
-  /** One committed batch: its duration, the rows it created, skipped and found in error. */
+  /** One committed batch: its duration, the rows it imported (by outcome), skipped and found in error. */
   batchCommitted(
     seconds: number,
-    created: number,
-    skipped: readonly { reason: SkipReason }[],
+    imported: { created: number; updated: number; unchanged: number },
+    rejected: readonly { reason: SkipReason | 'INVALID_DATE_RANGE' }[],
     errors: Partial<Record<ErrorReason, number>>,
-    dryRun: boolean,
+    job: { dryRun: boolean; mode: string },
   ): void {
-    const dry_run = String(dryRun);
+    const dry_run = String(job.dryRun);
+    const mode = job.mode;
     this.batchDuration.observe({ dry_run }, seconds);
-    if (created > 0) this.rows.inc({ outcome: 'Created', reason: '', dry_run }, created);
-    const skips = new Map<SkipReason, number>();
-    for (const { reason } of skipped) skips.set(reason, (skips.get(reason) ?? 0) + 1);
-    for (const [reason, n] of skips) this.rows.inc({ outcome: 'Skipped', reason, dry_run }, n);
+    if (imported.created > 0)
+      this.rows.inc({ outcome: 'Created', reason: '', dry_run, mode }, imported.created);
+    if (imported.updated > 0)
+      this.rows.inc({ outcome: 'Updated', reason: '', dry_run, mode }, imported.updated);
+    if (imported.unchanged > 0) {
+      this.rows.inc({ outcome: 'Unchanged', reason: '', dry_run, mode }, imported.unchanged);
+    }
+    const skips = new Map<SkipReason | 'INVALID_DATE_RANGE', number>();
+    for (const { reason } of rejected) skips.set(reason, (skips.get(reason) ?? 0) + 1);
+    for (const [reason, n] of skips) {
+      const outcome = reason === 'INVALID_DATE_RANGE' ? 'Error' : 'Skipped';
+      this.rows.inc({ outcome, reason, dry_run, mode }, n);
+    }
     for (const [reason, n] of Object.entries(errors)) {
-      if (n) this.rows.inc({ outcome: 'Error', reason, dry_run }, n);
+      if (n) this.rows.inc({ outcome: 'Error', reason, dry_run, mode }, n);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { ImportMode } from '../rules/import-mode';
 import { ImportPhase, ImportStatus } from './import-status';
 
 /**
@@ -21,6 +22,9 @@ export class ServiceImportJob {
 
   @Column({ name: 'dry_run', type: 'boolean', default: false })
   dryRun: boolean;
+
+  @Column({ type: 'text', default: ImportMode.Create })
+  mode: ImportMode;
 
   @Column({ type: 'text', nullable: true })
   owner: string | null;
@@ -71,6 +75,12 @@ export class ServiceImportJob {
   @Column({ name: 'created_count', type: 'int', default: 0 })
   createdCount: number;
 
+  @Column({ name: 'updated_count', type: 'int', default: 0 })
+  updatedCount: number;
+
+  @Column({ name: 'unchanged_count', type: 'int', default: 0 })
+  unchangedCount: number;
+
   @Column({ name: 'skipped_count', type: 'int', default: 0 })
   skippedCount: number;
 
@@ -91,6 +101,18 @@ export class ServiceImportJob {
   /** processed_items when the last death was counted: a death after progress starts the count again. */
   @Column({ name: 'deaths_checkpoint', type: 'int', default: 0 })
   deathsCheckpoint: number;
+
+  /** The dry run this import commits (POST /{code}/commit). */
+  @Column({ name: 'committed_from_id', type: 'uuid', nullable: true })
+  committedFromId: string | null;
+
+  /** The import whose not-imported rows this one retries (POST /{code}/retry). */
+  @Column({ name: 'retry_of_id', type: 'uuid', nullable: true })
+  retryOfId: string | null;
+
+  /** The retry's filters ({ outcome?, reason? }), as asked. */
+  @Column({ name: 'retry_filter', type: 'jsonb', nullable: true })
+  retryFilter: { outcome?: string; reason?: string } | null;
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;

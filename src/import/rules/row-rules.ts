@@ -3,8 +3,9 @@
  * an error even when its client is unknown). Plain functions and object literals: this runs once per
  * row, a million times per big import.
  */
-import type { AssignmentSkipReason, AssignmentValues } from '../../clients';
+import { CLEAR, type AssignmentSkipReason, type AssignmentValues } from '../../clients';
 import { ColumnMap } from './columns';
+import { CLEAR_TOKEN } from './import-mode';
 
 export type ErrorReason =
   | 'MALFORMED_ROW'
@@ -36,6 +37,8 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'CLIENT_INACTIVE',
   'SERVICE_NOT_FOUND',
   'ALREADY_ASSIGNED',
+  'NOT_ASSIGNED',
+  'DUPLICATE_IN_FILE',
 ];
 
 export const SKIP_MESSAGES: Readonly<
@@ -47,7 +50,30 @@ export const SKIP_MESSAGES: Readonly<
   SERVICE_NOT_FOUND: (_clientCode, serviceCode) => `No billable service with code "${serviceCode}".`,
   ALREADY_ASSIGNED: (clientCode, serviceCode) =>
     `Client "${clientCode}" already has service "${serviceCode}".`,
+  NOT_ASSIGNED: (clientCode, serviceCode) =>
+    `Client "${clientCode}" does not have service "${serviceCode}"; update mode changes only assigned ` +
+    'services (use upsert to add it).',
+  // The first row's number is added by the engine (DUPLICATE_IN_FILE names it).
+  DUPLICATE_IN_FILE: (clientCode, serviceCode) =>
+    `Client "${clientCode}" and service "${serviceCode}" are on an earlier row of this file, which is the one ` +
+    'applied; this row was not.',
 };
+
+/** INVALID_DATE_RANGE found once a row's values are merged with the stored ones (upsert, update). */
+export function mergedRangeMessage(startDate: string, endDate: string): string {
+  return (
+    `With this row the service would end on ${endDate}, before it starts on ${startDate} (an empty cell keeps ` +
+    'the stored value): give both dates, or clear one.'
+  );
+}
+
+/** The DUPLICATE_IN_FILE message, naming the row that was applied. */
+export function duplicateMessage(clientCode: string, serviceCode: string, firstRow: number): string {
+  return (
+    `Client "${clientCode}" and service "${serviceCode}" are on row ${firstRow} of this file, which is the one ` +
+    'applied; this row was not.'
+  );
+}
 
 export function skipMessage(reason: SkipReason, clientCode: string, serviceCode: string): string {
   return SKIP_MESSAGES[reason](clientCode, serviceCode);
@@ -85,13 +111,15 @@ export function isBlankRecord(fields: string[]): boolean {
 
 /**
  * Checks one data row. `fields` are trimmed (as the reader yields them); `headerLength` is the
- * number of header columns; `decimalComma` accepts "12,50" in unitPrice (semicolon files).
+ * number of header columns; `decimalComma` accepts "12,50" in unitPrice (semicolon files);
+ * `clearable` (upsert and update) reads CLEAR_TOKEN in startDate, endDate and notes as "clear it".
  */
 export function validateRow(
   fields: string[],
   columns: ColumnMap,
   headerLength: number,
   decimalComma: boolean,
+  clearable = false,
 ): RowVerdict {
   for (let i = headerLength; i < fields.length; i++) {
     if (fields[i] !== '') {
@@ -107,8 +135,12 @@ export function validateRow(
   const serviceCode = value(fields, columns.serviceCode);
   if (serviceCode === '') return invalid('MISSING_SERVICE_CODE', 'The service code is empty.');
 
+  let clear = 0;
   const quantityText = value(fields, columns.quantity);
   let quantity: number | null = null;
+  if (clearable && isClearToken(quantityText)) {
+    return invalid('INVALID_QUANTITY', 'The quantity cannot be cleared: leave the cell empty to keep it.');
+  }
   if (quantityText !== '') {
     quantity = WHOLE_NUMBER.test(quantityText) ? Number(quantityText) : 0;
     if (quantity > MAX_QUANTITY) {
@@ -121,6 +153,12 @@ export function validateRow(
 
   const priceText = value(fields, columns.unitPrice);
   let unitPrice: string | null = null;
+  if (clearable && isClearToken(priceText)) {
+    return invalid(
+      'INVALID_UNIT_PRICE',
+      'The unit price cannot be cleared: leave the cell empty to keep it.',
+    );
+  }
   if (priceText !== '') {
     unitPrice = normalizePrice(priceText, decimalComma);
     if (unitPrice === null) {
@@ -139,11 +177,19 @@ export function validateRow(
     }
   }
 
-  const startDate = value(fields, columns.startDate);
+  let startDate = value(fields, columns.startDate);
+  if (clearable && isClearToken(startDate)) {
+    clear |= CLEAR.startDate;
+    startDate = '';
+  }
   if (startDate !== '' && !isCalendarDate(startDate)) {
     return invalid('INVALID_DATE', `Start date "${startDate}" is not a real date in the form YYYY-MM-DD.`);
   }
-  const endDate = value(fields, columns.endDate);
+  let endDate = value(fields, columns.endDate);
+  if (clearable && isClearToken(endDate)) {
+    clear |= CLEAR.endDate;
+    endDate = '';
+  }
   if (endDate !== '' && !isCalendarDate(endDate)) {
     return invalid('INVALID_DATE', `End date "${endDate}" is not a real date in the form YYYY-MM-DD.`);
   }
@@ -151,7 +197,11 @@ export function validateRow(
     return invalid('INVALID_DATE_RANGE', `End date "${endDate}" is before start date "${startDate}".`);
   }
 
-  const notes = value(fields, columns.notes);
+  let notes = value(fields, columns.notes);
+  if (clearable && isClearToken(notes)) {
+    clear |= CLEAR.notes;
+    notes = '';
+  }
   if (notes.length > MAX_NOTES_LENGTH) {
     const length = codePointLength(notes);
     if (length > MAX_NOTES_LENGTH) {
@@ -171,7 +221,12 @@ export function validateRow(
     startDate: startDate === '' ? null : startDate,
     endDate: endDate === '' ? null : endDate,
     notes: notes === '' ? null : notes,
+    clear,
   };
+}
+
+function isClearToken(text: string): boolean {
+  return text.length === CLEAR_TOKEN.length && text.toUpperCase() === CLEAR_TOKEN;
 }
 
 function invalid(reason: ErrorReason, message: string): InvalidRow {

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { jobLog } from '../../logging/job-log';
 import { StorageService } from '../../storage/storage.service';
-import { deleteInChunks } from '../job/delete-in-chunks';
+import { AssignmentChangesService } from '../../clients/assignment-changes.service';
+import { deleteInChunks } from '../../common/delete-in-chunks';
 import { ImportJobStateService } from '../job/import-job-state.service';
 import { ImportQueueProducer } from '../queue/import-queue.producer';
 
@@ -34,6 +35,7 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly state: ImportJobStateService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
+    private readonly changes: AssignmentChangesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -94,8 +96,9 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (const row of rows) {
       await this.storage.delete(row.upload_key);
       if (row.report_key) await this.storage.delete(row.report_key);
-      await deleteInChunks(this.db, 'service_import_rows', row.id);
-      await deleteInChunks(this.db, 'service_import_dry_pairs', row.id);
+      await deleteInChunks(this.db, 'service_import_rows', 'job_id', row.id);
+      // The change log goes with the report: retention bounds what an import keeps.
+      await this.changes.discard(row.id);
       await this.db.query(`UPDATE service_import_jobs SET files_deleted_at = now() WHERE id = $1`, [row.id]);
     }
     if (rows.length > 0) this.logger.log(`Retention: deleted the files of ${rows.length} finished import(s)`);

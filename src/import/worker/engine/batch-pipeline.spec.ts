@@ -3,7 +3,10 @@ import type { BatchOrder, BatchResult } from './batch-writer';
 import type { ParsedBatch } from '../parse/parsed-batch';
 
 const batch = (size: number) => ({ size }) as ParsedBatch;
-const committed: BatchResult = { ok: true, commit: { created: 1, skipped: 0, errors: 0 } };
+const committed: BatchResult = {
+  ok: true,
+  commit: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 },
+};
 
 interface Sent {
   connection: number;

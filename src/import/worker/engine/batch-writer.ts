@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { AssignmentBulkService } from '../../../clients/assignment-bulk.service';
+import { AssignmentBulkService, type AssignmentWriteMode } from '../../../clients/assignment-bulk.service';
 import { ImportMetrics } from '../../job/import-metrics';
 import { insertNotImported, NotImportedRows } from './not-imported-rows';
 import { ParsedBatch } from '../parse/parsed-batch';
 
 export interface BatchCommit {
   created: number;
+  updated: number;
+  unchanged: number;
   skipped: number;
   errors: number;
 }
@@ -41,6 +43,16 @@ export const SERIAL: BatchOrder = {
   onLocked: () => undefined,
 };
 
+/** The job a batch belongs to, as the batch needs it. */
+export interface BatchJob {
+  id: string;
+  code: string;
+  lease: number;
+  checkpoint: number;
+  dryRun: boolean;
+  mode: AssignmentWriteMode;
+}
+
 type JobCheck = { ok: true } | { ok: false; why: 'cancelled' | 'lease-lost' };
 
 /**
@@ -57,7 +69,7 @@ export class BatchWriter {
 
   async commit(
     db: ClientBase,
-    job: { id: string; lease: number; checkpoint: number; dryRun: boolean },
+    job: BatchJob,
     batch: ParsedBatch,
     order: BatchOrder = SERIAL,
   ): Promise<BatchResult> {
@@ -72,7 +84,7 @@ export class BatchWriter {
         order.onLocked();
         if (!check.ok) return await rollback(db, check.why);
       }
-      const options = { importJobId: job.id, dryRun: job.dryRun };
+      const options = { changeSet: job.id, sourceCode: job.code, mode: job.mode, dryRun: job.dryRun };
       const result = await this.assignments.assign(db, batch.stage, options);
       if (!order.lockFirst) {
         const check = await lockJob(db, job);
@@ -82,34 +94,39 @@ export class BatchWriter {
       // The batch before has committed now: the rows whose pair it also had can be resolved.
       const deferred = await this.assignments.assignDeferred(db, batch.stage, options);
       const notImported = new NotImportedRows();
-      const skipped = [...result.skipped, ...deferred.skipped];
+      const rejected = [...result.rejected, ...deferred.rejected];
       const { rowNumbers, details, ends } = batch.valid;
-      for (const skip of skipped) {
-        const i = indexOfRow(rowNumbers, skip.rowNumber);
-        notImported.skipped(skip.rowNumber, skip.reason, details, i === 0 ? 0 : ends[i - 1], ends[i]);
+      let dbErrors = 0;
+      for (const row of rejected) {
+        const i = indexOfRow(rowNumbers, row.rowNumber);
+        notImported.rejected(row, details, i === 0 ? 0 : ends[i - 1], ends[i]);
+        if (row.reason === 'INVALID_DATE_RANGE') dbErrors++;
       }
       // Rows of the job are written under its lock: a stale worker of the same job never waits for
       // our rows while holding the lock we wait for.
       await insertNotImported(db, job.id, [batch.errors.lines, notImported.take()]);
-      const commit = {
+      const commit: BatchCommit = {
         created: result.created + deferred.created,
-        skipped: skipped.length,
-        errors: batch.errors.count,
+        updated: result.updated + deferred.updated,
+        unchanged: result.unchanged + deferred.unchanged,
+        skipped: rejected.length - dbErrors,
+        errors: batch.errors.count + dbErrors,
       };
       await db.query(
         `UPDATE service_import_jobs
             SET processed_items = processed_items + $2, created_count = created_count + $3,
-                skipped_count = skipped_count + $4, error_count = error_count + $5, heartbeat_at = now()
+                updated_count = updated_count + $4, unchanged_count = unchanged_count + $5,
+                skipped_count = skipped_count + $6, error_count = error_count + $7, heartbeat_at = now()
           WHERE id = $1`,
-        [job.id, batch.size, commit.created, commit.skipped, commit.errors],
+        [job.id, batch.size, commit.created, commit.updated, commit.unchanged, commit.skipped, commit.errors],
       );
       await db.query('COMMIT');
       this.metrics.batchCommitted(
         (performance.now() - started) / 1000,
-        commit.created,
-        skipped,
+        commit,
+        rejected,
         batch.errors.reasons,
-        job.dryRun,
+        job,
       );
       return { ok: true, commit };
     } catch (error) {

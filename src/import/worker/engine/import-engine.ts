@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { AssignmentChangesService } from '../../../clients/assignment-changes.service';
 import { AppConfig } from '../../../config/app-config';
 import { StorageService } from '../../../storage/storage.service';
 import { StorageObjectNotFoundError } from '../../../storage/storage.types';
@@ -11,6 +12,7 @@ import { ImportEventsPublisher } from '../../events/import-events.publisher';
 import { ImportJobStateService, Lease } from '../../job/import-job-state.service';
 import { ImportPhase } from '../../job/import-status';
 import { ServiceImportJob } from '../../job/service-import-job.entity';
+import { ImportMode } from '../../rules/import-mode';
 import { BatchPipeline } from './batch-pipeline';
 import { BatchWriter } from './batch-writer';
 import { ParseWorkerPool } from '../parse/parse-worker-pool';
@@ -39,6 +41,7 @@ export class ImportEngine {
     private readonly reports: ReportWriter,
     private readonly events: ImportEventsPublisher,
     private readonly parser: ParseWorkerPool,
+    private readonly changes: AssignmentChangesService,
   ) {}
 
   /** Called on SIGTERM: running imports stop at their next batch boundary. */
@@ -87,7 +90,8 @@ export class ImportEngine {
     const reportKey = notImported > 0 ? await this.reports.write(job.id, job.header) : null;
     if (!(await this.state.complete(job.id, lease.lease, reportKey)))
       return { kind: 'stopped', why: 'lease-lost' };
-    if (job.dryRun) await this.state.discardDryRunPairs(job.id);
+    // The pairs the run handled are needed only while it runs (a dry run's, or upsert's and update's).
+    if (job.dryRun || job.mode !== ImportMode.Create) await this.changes.discardRunPairs(job.id);
     return { kind: 'completed' };
   }
 
@@ -128,6 +132,7 @@ export class ImportEngine {
       skipThrough: lease.checkpoint,
       batchSize: this.config.import.batchSize,
       firstBatchSize: FIRST_BATCH_ROWS,
+      clearable: job.mode !== ImportMode.Create,
     });
 
     // Consecutive batches are in the database at once, one per connection, committed in order.
@@ -135,7 +140,7 @@ export class ImportEngine {
       this.batches
         .commit(
           connections[i],
-          { id: job.id, lease: lease.lease, checkpoint, dryRun: job.dryRun },
+          { id: job.id, code: job.code, lease: lease.lease, checkpoint, dryRun: job.dryRun, mode: job.mode },
           batch,
           order,
         )

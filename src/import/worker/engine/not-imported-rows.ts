@@ -9,7 +9,15 @@
  */
 import type { ClientBase } from 'pg';
 import { ByteWriter } from '../../../common/byte-writer';
-import { ErrorReason, SKIP_MESSAGES, SKIP_REASONS, SkipReason } from '../../rules/row-rules';
+import type { AssignmentRejection } from '../../../clients/assignment-bulk.service';
+import {
+  duplicateMessage,
+  ErrorReason,
+  mergedRangeMessage,
+  SKIP_MESSAGES,
+  SKIP_REASONS,
+  SkipReason,
+} from '../../rules/row-rules';
 
 const TAB = 0x09;
 
@@ -94,6 +102,28 @@ export class NotImportedRows {
       else this.out.writeBytes(part);
     }
     this.out.writeBytes(COMMA);
+    this.out.writeBytes(details, afterService + 1, end);
+    this.out.writeBytes(CLOSE);
+  }
+
+  /** A valid row the database did not write (AssignmentBulkService's rejection), from its detail bytes. */
+  rejected(row: AssignmentRejection, details: Uint8Array, start: number, end: number): void {
+    if (row.reason !== 'DUPLICATE_IN_FILE' && row.reason !== 'INVALID_DATE_RANGE') {
+      return this.skipped(row.rowNumber, row.reason, details, start, end);
+    }
+    // Rare rows, with a message of their own: decoding their codes costs nothing that matters.
+    const afterClient = details.indexOf(TAB, start);
+    const afterService = details.indexOf(TAB, afterClient + 1);
+    const code = (from: number, to: number) =>
+      JSON.parse(`"${Buffer.from(details.subarray(from, to)).toString()}"`);
+    const clientCode: string = code(start, afterClient);
+    const serviceCode: string = code(afterClient + 1, afterService);
+    const [outcome, message] =
+      row.reason === 'DUPLICATE_IN_FILE'
+        ? ['Skipped', duplicateMessage(clientCode, serviceCode, row.firstRow)]
+        : ['Error', mergedRangeMessage(row.startDate, row.endDate)];
+    this.out.writeBytes(this.rows++ === 0 ? OPEN : COMMA_OPEN);
+    this.out.write(`${row.rowNumber},"${outcome}","${row.reason}",${JSON.stringify(message)},`);
     this.out.writeBytes(details, afterService + 1, end);
     this.out.writeBytes(CLOSE);
   }

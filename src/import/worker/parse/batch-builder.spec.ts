@@ -5,7 +5,7 @@ import { readNotImported, readValidRow } from '../../../../test/support/parsed-b
 
 const header = ['clientCode', 'serviceCode', 'quantity', 'unitPrice', 'notes'];
 const builder = (decimalComma = false) =>
-  new BatchBuilder(mapColumns(header).columns, header.length, decimalComma);
+  new BatchBuilder(mapColumns(header).columns, header.length, { decimalComma, clearable: false });
 const stageText = (batch: ParsedBatch) => Buffer.from(batch.stage.bytes).toString('utf8');
 
 describe('BatchBuilder', () => {
@@ -18,7 +18,7 @@ describe('BatchBuilder', () => {
     expect(batch.size).toBe(2);
     expect(batch.stage.count).toBe(2);
     expect(stageText(batch)).toBe(
-      '4\tt\tf\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\n5\tt\tf\tc2\tş2 "x"\t\\N\t\\N\t\\N\t\\N\t\\N\n',
+      '4\tt\tf\tc1\ts1\t2\t12.50\t\\N\t\\N\thi\t0\n5\tt\tf\tc2\tş2 "x"\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n',
     );
     expect([...batch.valid.rowNumbers]).toEqual([4, 5]);
     expect(readValidRow(batch, 0)).toEqual({
@@ -83,12 +83,12 @@ describe('BatchBuilder', () => {
     expect(next.size).toBe(2);
     // (c1, s1) was in the batch before: row 3 is deferred until that batch commits (AssignmentStageBuilder).
     expect(stageText(next)).toBe(
-      '2\tt\tf\tc2\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n' + '3\tt\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n',
+      '2\tt\tf\tc2\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n' + '3\tt\tt\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n',
     );
     expect([...next.valid.rowNumbers]).toEqual([2, 3]);
     expect(readValidRow(next, 0).values).toEqual(['C2', 'S1']);
     // the first batch's bytes are its own, not overwritten by the next one
-    expect(stageText(first)).toBe('1\tt\tf\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\n');
+    expect(stageText(first)).toBe('1\tt\tf\tc1\ts1\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n');
   });
 });
 

@@ -19,7 +19,7 @@ export class BatchBuilder {
   constructor(
     private readonly columns: ColumnMap,
     private readonly headerLength: number,
-    private readonly decimalComma: boolean,
+    private readonly rules: { decimalComma: boolean; clearable: boolean },
   ) {}
 
   /** Characters of uploaded values held since the last take() (JSON, so a little more than the file's). */
@@ -31,7 +31,8 @@ export class BatchBuilder {
   }
 
   add(row: DataRow): void {
-    const verdict = validateRow(row.fields, this.columns, this.headerLength, this.decimalComma);
+    const { decimalComma, clearable } = this.rules;
+    const verdict = validateRow(row.fields, this.columns, this.headerLength, decimalComma, clearable);
     this.rows++;
     if (verdict.ok) {
       this.stage.add({
@@ -43,6 +44,7 @@ export class BatchBuilder {
         startDate: verdict.startDate,
         endDate: verdict.endDate,
         notes: verdict.notes,
+        clear: verdict.clear,
       });
       this.rowNumbers.push(row.rowNumber);
       const detail = validRowDetail(verdict.clientCode, verdict.serviceCode, row.fields);

@@ -28,6 +28,8 @@ export interface ParseOptions {
   batchSize: number;
   /** The first batch of a run is small so that progress shows within a moment of the start. */
   firstBatchSize: number;
+  /** upsert and update read CLEAR_TOKEN as "clear this field". */
+  clearable: boolean;
 }
 
 export type ToWorker =

@@ -16,6 +16,7 @@ const OPTIONS: ParseOptions = {
   skipThrough: 0,
   batchSize: 4,
   firstBatchSize: 2,
+  clearable: false,
 };
 
 function csv(rows: number, extra = ''): Buffer {
@@ -55,7 +56,7 @@ describe('ParseWorkerPool', () => {
     // the bytes crossed threads intact
     expect(batches[0].stage.count).toBe(2);
     expect(Buffer.from(batches[0].stage.bytes).toString()).toBe(
-      '1\tt\tf\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\n2\tt\tf\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\n',
+      '1\tt\tf\tc1\ts1\t1\t\\N\t\\N\t\\N\t\\N\t0\n2\tt\tf\tc2\ts1\t1\t\\N\t\\N\t\\N\t\\N\t0\n',
     );
     expect(readValidRow(batches[3], 0)).toEqual({
       clientCode: 'C11',

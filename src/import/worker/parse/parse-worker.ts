@@ -62,7 +62,10 @@ class ParseRun {
 
   async run(): Promise<void> {
     const o = this.options;
-    const builder = new BatchBuilder(mapColumns(o.header).columns, o.header.length, o.delimiter === ';');
+    const builder = new BatchBuilder(mapColumns(o.header).columns, o.header.length, {
+      decimalComma: o.delimiter === ';',
+      clearable: o.clearable,
+    });
     let limit = Math.min(o.batchSize, o.firstBatchSize);
     const rows = readDataRows(this.bytes, {
       encoding: o.encoding,
