@@ -201,6 +201,7 @@ describe('CSV fixtures that import', () => {
       startDate: '2026-01-01',
       endDate: '2026-06-30',
       notes: 'aliased header',
+      clear: 0,
     });
   });
 

@@ -33,6 +33,7 @@ describe('validateRow', () => {
       startDate: null,
       endDate: null,
       notes: null,
+      clear: 0,
     });
   });
 
@@ -55,6 +56,7 @@ describe('validateRow', () => {
       startDate: '2024-02-29',
       endDate: '2024-02-29',
       notes: 'Billed monthly',
+      clear: 0,
     });
   });
 
@@ -307,6 +309,8 @@ describe('skip reasons', () => {
       'CLIENT_INACTIVE',
       'SERVICE_NOT_FOUND',
       'ALREADY_ASSIGNED',
+      'NOT_ASSIGNED',
+      'DUPLICATE_IN_FILE',
     ]);
     expect(skipMessage('CLIENT_INACTIVE', 'X', 'Y')).toBe(
       'Client "X" is inactive; services are not assigned to inactive clients.',
