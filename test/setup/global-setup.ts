@@ -22,12 +22,24 @@ function buildIfStale(): void {
   }
 }
 
+function serverAnswers(): boolean {
+  try {
+    execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   // chromium (Swagger UI browser test) and docker-compose (compose file test), from Debian, when missing.
   execFileSync('bash', [join(root, 'scripts', 'ensure-test-tools.sh')], { stdio: 'inherit' });
   buildIfStale();
   if (process.env.TEST_S3_ENDPOINT) return;
   execFileSync('bash', [script, 'install'], { stdio: 'inherit' });
+  // A server another run started (a second checkout's suite, a developer's) is used, never stopped:
+  // the teardown stops only what this setup started.
+  const running = serverAnswers();
   const endpoint = execFileSync('bash', [script, 'start'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -35,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
     .trim()
     .split('\n')
     .pop()!;
-  process.env.TEST_S3_STARTED_BY_SETUP = '1';
+  if (!running) process.env.TEST_S3_STARTED_BY_SETUP = '1';
   process.env.TEST_S3_ENDPOINT = endpoint;
   process.env.TEST_S3_REGION = 'us-east-1';
   process.env.TEST_S3_ACCESS_KEY_ID = 'test:tester';
