@@ -5,7 +5,6 @@
  * pre-assigned pair gets the same values (PRE_ASSIGNED_VALUES), which most rows differ from (Updated)
  * and some do not (Unchanged): which ones is known exactly once the catalog prices are.
  */
-import { mulberry32 } from './prng';
 
 export interface Pair {
   client: number;
@@ -33,15 +32,12 @@ export class PreAssignedRows {
   private equalWithoutPrice = 0;
   /** Rows equal to the stored values if the price they give (in cents) is their service's catalog price. */
   private readonly equalIfCatalogPrice: { service: number; cents: number }[] = [];
-  private readonly rand: () => number;
 
+  /** `rand`: a PRNG of its own, not the file's. */
   constructor(
-    seed: number,
+    private readonly rand: () => number,
     private readonly share: number,
-  ) {
-    // Not the file's PRNG: drawing from it would change the file.
-    this.rand = mulberry32((seed ^ 0x5eed_cafe) >>> 0);
-  }
+  ) {}
 
   /** Whether the next new row's pair is pre-assigned (a share `share` of them). */
   takesNewRow(): boolean {
