@@ -3,32 +3,37 @@
  *
  *   npm run bench -- --rows 1000000
  *   npm run bench -- --rows 200000 --engine naive --naive-rows 20000
+ *   npm run bench -- --rows 1000000 --mode upsert --existing 0.5
  *
  * Creates a throwaway database, builds dist/ when it is older than src/, starts `node dist/main.js`
  * (APP_ROLE=all), seeds the catalog, generates the CSV, uploads it over HTTP, follows the job to its
  * end while 20 pollers hammer GET /{code}, checks the counters, then times COPY of the created rows
- * into the emptied table. Exits non-zero only on a broken run (never because it is slow), and always
- * cleans up. Progress goes to stderr; the table and a final JSON line go to stdout. `--help` lists
- * the options.
+ * into the emptied table (upsert and update: COPY plus one UPDATE ... FROM, see upsert-baseline.ts).
+ * Exits non-zero only on a broken run (never because it is slow), and always cleans up. Progress
+ * goes to stderr; the table and a final JSON line go to stdout. `--help` lists the options.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { BrokenRun } from './broken-run';
 import { Cleanup } from './cleanup';
 import * as db from './database';
-import { Dataset, Expected, generateCsv } from './dataset';
-import { Accepted, Api, ImportJob, PollResult, pollUntilDone, progressGaps, upload } from './import-client';
+import { Outcomes, checkCounters, checkTableCount, expectedOutcomes, pairsBefore } from './counters';
+import { Dataset, generateCsv } from './dataset';
+import { Api, PollResult, pollUntilDone, upload } from './import-client';
 import { runNaiveImport } from './naive-importer';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
-import { StreamStats, holdImportQueue, openEventStreams } from './event-streams';
-import { PollerStats, startPollers } from './pollers';
-import { BenchSummary, NaiveSummary, SseSummary, formatHeadline, formatTable, mb } from './report';
+import { holdImportQueue, openEventStreams } from './event-streams';
+import { startPollers } from './pollers';
+import { PRE_ASSIGNED_VALUES, Pair } from './pre-assigned';
+import { BenchSummary, NaiveSummary, formatHeadline, formatTable, mb } from './report';
 import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
+import { Baseline, ImportMeasure, compareStreams, summarize } from './summary';
+import { measureUpsertBaseline } from './upsert-baseline';
 
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
@@ -79,7 +84,8 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
   if (!opts.keep) cleanup.add('drop the database', () => db.dropDatabase(opts.pg, dbName));
 
   log(`generating ${opts.rows} rows (seed ${opts.seed})`);
-  const data = await generateCsv(join(tmp, `bench-${opts.rows}.csv`), opts.rows, opts.seed, opts.naiveRows);
+  const csv = join(tmp, `bench-${opts.rows}.csv`);
+  const data = await generateCsv(csv, opts.rows, opts.seed, opts.naiveRows, opts.existing);
   log(`CSV: ${mb(data.bytes)} MB, expected ${JSON.stringify(data.expected)}`);
 
   const { service, api } = await startService(opts, cleanup, tmp, dbUrl, data.bytes);
@@ -88,34 +94,29 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
   const run: Run = { opts, tmp, dbUrl, pool };
 
   const seededWith = await db.seedCatalog(dbUrl, pool);
-  await db.insertExistingPairs(pool, data.existingPairs);
-  await db.analyze(pool);
-  await db.checkpoint(pool);
-  log(`seeded with ${seededWith}; ${data.existingPairs.length} pairs pre-assigned`);
+  const outcomes = expectedOutcomes(opts.mode, data, await db.catalogCents(pool));
+  const before = pairsBefore(opts.mode, data);
+  await db.resetAssignments(pool, before);
+  log(`seeded with ${seededWith}; ${before.length} pairs pre-assigned (${PRE_ASSIGNED_VALUES})`);
+  log(`--mode ${opts.mode}: expected ${JSON.stringify(outcomes)}`);
 
   const measured = await measureImport(run, service, api, data);
-  const problems = checkCounters(measured.poll.job, data.expected);
-  let importJobId = await db.jobId(pool, measured.poll.job.code);
-  let inTable = await checkTable(run, importJobId, data, problems);
-  let withStreams: ImportMeasure | null = null;
+  const problems = checkCounters(measured.poll.job, outcomes);
+  let last = measured;
+  let { importJobId, inTable } = await checkTable(pool, last, outcomes, problems);
   if (opts.sse > 0) {
     // The same import from the same starting table, with the streams open this time.
-    await db.truncateAssignments(pool);
-    await db.insertExistingPairs(pool, data.existingPairs);
-    await db.analyze(pool);
-    await db.checkpoint(pool);
-    withStreams = await measureImport(run, service, api, data, opts.sse);
-    problems.push(...checkCounters(withStreams.poll.job, data.expected).map((p) => `with streams: ${p}`));
-    importJobId = await db.jobId(pool, withStreams.poll.job.code);
-    inTable = await checkTable(run, importJobId, data, problems);
+    await db.resetAssignments(pool, before);
+    last = await measureImport(run, service, api, data, opts.sse);
+    problems.push(...checkCounters(last.poll.job, outcomes).map((p) => `with streams: ${p}`));
+    ({ importJobId, inTable } = await checkTable(pool, last, outcomes, problems));
   }
-  await service.stop(); // nothing else may compete with COPY for the CPU
+  await service.stop(); // nothing else may compete with the baseline for the CPU
 
-  const copy = await measureCopy(run, importJobId);
-  if (copy.rows !== inTable) problems.push(`COPY loaded ${copy.rows} rows, the import created ${inTable}`);
+  const baseline = await measureBaseline(run, last, { importJobId, inTable }, before, problems);
 
-  const summary = await summarize(run, data, measured, copy, seededWith, problems);
-  if (withStreams) summary.sse = compareStreams(summary, measured, withStreams);
+  const summary = await summarize({ opts, pool, data, outcomes, measured, baseline, seededWith, problems });
+  if (last !== measured) summary.sse = compareStreams(summary, measured, last);
   if (opts.engine === 'naive') summary.naive = await measureNaive(run, data, summary.rowsPerSecond, problems);
   summary.ok = problems.length === 0;
   return summary;
@@ -176,19 +177,6 @@ async function startService(
   return { service, api: { baseUrl, headers: { 'X-API-Key': apiKey }, queuePrefix } };
 }
 
-interface ImportMeasure {
-  loadAtUpload: number;
-  accepted: Accepted;
-  poll: PollResult;
-  pollers: PollerStats | null;
-  rssAtStart: number;
-  rssSampled: ReturnType<RssSampler['stop']>;
-  rssPeak: number;
-  /** CPU seconds the service used from the upload to the end of the job. */
-  serviceCpuSeconds: number;
-  streams: StreamStats | null;
-}
-
 /** Upload, then follow the job while the pollers (and `streams` event streams) run and memory is sampled. */
 async function measureImport(
   run: Run,
@@ -204,7 +192,7 @@ async function measureImport(
   // With streams, the queue is held until they are all open: they are open before the import starts.
   const held = streams > 0 ? await holdImportQueue(run.opts.redis, api.queuePrefix) : null;
   log(`uploading ${mb(data.bytes)} MB`);
-  let accepted = await upload(api, data.path).catch(async (error: Error) => {
+  let accepted = await upload(api, data.path, run.opts.mode).catch(async (error: Error) => {
     sampler.stop();
     await held?.release();
     throw new BrokenRun(`${error.message}\n--- last lines of the service ---\n${service.lastLines()}`);
@@ -259,44 +247,36 @@ async function measureImport(
   };
 }
 
-async function checkTable(run: Run, importJobId: string, data: Dataset, problems: string[]): Promise<number> {
-  const inTable = await db.countImported(run.pool, importJobId);
-  if (inTable !== data.expected.created) {
-    problems.push(
-      `client_billable_services has ${inTable} rows of this import, expected ${data.expected.created}`,
-    );
+/** The assignments that name the import (created or changed by it), against the mode's expectation. */
+async function checkTable(
+  pool: Pool,
+  m: ImportMeasure,
+  outcomes: Outcomes,
+  problems: string[],
+): Promise<{ importJobId: string; inTable: number }> {
+  const importJobId = await db.jobId(pool, m.poll.job.code);
+  const inTable = await db.countImported(pool, importJobId);
+  checkTableCount(inTable, outcomes, problems);
+  return { importJobId, inTable };
+}
+
+/** With the service stopped: COPY of the created rows (create), or COPY plus UPDATE ... FROM. */
+async function measureBaseline(
+  run: Run,
+  last: ImportMeasure,
+  imported: { importJobId: string; inTable: number },
+  before: Pair[],
+  problems: string[],
+): Promise<Baseline> {
+  const { importJobId, inTable } = imported;
+  if (run.opts.mode === 'create') {
+    const copy = await measureCopy(run, importJobId);
+    if (copy.rows !== inTable) problems.push(`COPY loaded ${copy.rows} rows, the import created ${inTable}`);
+    return { kind: 'copy', ...copy };
   }
-  return inTable;
-}
-
-/** The second run (streams open) against the first: import time and poll latency, and their ratios. */
-function compareStreams(
-  summary: BenchSummary,
-  without: ImportMeasure,
-  withStreams: ImportMeasure,
-): SseSummary {
-  const seconds =
-    serverSideSeconds(withStreams.accepted, withStreams.poll) ?? withStreams.poll.observedSeconds;
-  return {
-    streams: withStreams.streams as StreamStats,
-    importSeconds: { without: summary.importSeconds, with: seconds, ratio: seconds / summary.importSeconds },
-    serviceCpuSeconds: { without: without.serviceCpuSeconds, with: withStreams.serviceCpuSeconds },
-    poll: { without: without.pollers, with: withStreams.pollers },
-  };
-}
-
-/** Every counter must match what the generator wrote: a mismatch makes the run broken. */
-function checkCounters(job: ImportJob, expected: Expected): string[] {
-  const problems: string[] = [];
-  const check = (name: string, actual: number | null, wanted: number) => {
-    if (actual !== wanted) problems.push(`${name} is ${actual}, expected ${wanted}`);
-  };
-  check('totalItems', job.totalItems, expected.rows);
-  check('processedItems', job.processedItems, expected.rows);
-  check('createdCount', job.createdCount, expected.created);
-  check('skippedCount', job.skippedCount, expected.unknownClient + expected.alreadyAssigned);
-  check('errorCount', job.errorCount, expected.invalid);
-  return problems;
+  const { dbUrl: url, pool, tmp, opts } = run;
+  const upsertRun = { url, pool, tmp, mode: opts.mode, importJobId, preAssigned: before, log };
+  return { kind: 'upsert', result: await measureUpsertBaseline(upsertRun, last.poll.job, problems) };
 }
 
 /**
@@ -314,73 +294,6 @@ async function measureCopy(run: Run, importJobId: string): Promise<{ rows: numbe
   return copy;
 }
 
-async function summarize(
-  run: Run,
-  data: Dataset,
-  m: ImportMeasure,
-  copy: { rows: number; seconds: number },
-  seededWith: string,
-  problems: string[],
-): Promise<BenchSummary> {
-  const job = m.poll.job;
-  const importSeconds = serverSideSeconds(m.accepted, m.poll) ?? m.poll.observedSeconds;
-  const started = job.startedDate ? Date.parse(job.startedDate) : NaN;
-  return {
-    ok: false,
-    problems,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
-      memoryGb: Math.round(totalmem() / 1024 ** 3),
-      node: process.version,
-      postgres: await db.serverVersion(run.pool),
-    },
-    loadAverage: { atUpload: m.loadAtUpload, atEnd: loadavg()[0] },
-    rows: data.expected.rows,
-    fileBytes: data.bytes,
-    seed: run.opts.seed,
-    batchSize: run.opts.batchSize ?? null,
-    seededWith,
-    expected: data.expected,
-    job: {
-      code: job.code,
-      status: job.status,
-      createdCount: job.createdCount,
-      skippedCount: job.skippedCount,
-      errorCount: job.errorCount,
-    },
-    uploadSeconds: m.accepted.uploadSeconds,
-    queueSeconds: Number.isNaN(started) ? null : Math.max(0, (started - m.accepted.acceptedWallMs) / 1000),
-    importSeconds,
-    importSecondsObserved: m.poll.observedSeconds,
-    rowsPerSecond: data.expected.rows / importSeconds,
-    serviceCpuSeconds: m.serviceCpuSeconds,
-    createdPerSecond: job.createdCount / importSeconds,
-    copy: { ...copy, rowsPerSecond: copy.rows / copy.seconds },
-    copyToImportRatio: copy.seconds / importSeconds,
-    rssMb: {
-      atStart: mb(m.rssAtStart),
-      sampledMax: mb(m.rssSampled.max),
-      peak: mb(m.rssPeak),
-      samples: m.rssSampled.count,
-    },
-    pollers: m.pollers,
-    progress: progressGaps(m.poll.samples, m.poll.observedSeconds),
-    naive: null,
-    sse: null,
-  };
-}
-
-/**
- * The job's completedDate on the same machine's clock is more precise than the 250 ms poll; it is
- * used when it is plausible (after the 202, not after the poll that saw it).
- */
-function serverSideSeconds(accepted: Accepted, poll: PollResult): number | null {
-  const completed = poll.job.completedDate ? Date.parse(poll.job.completedDate) : NaN;
-  const seconds = (completed - accepted.acceptedWallMs) / 1000;
-  return Number.isFinite(seconds) && seconds > 0 && seconds <= poll.observedSeconds ? seconds : null;
-}
-
 /** The row-by-row baseline on the same file, from the same starting table. */
 async function measureNaive(
   run: Run,
@@ -388,10 +301,7 @@ async function measureNaive(
   serviceRowsPerSecond: number,
   problems: string[],
 ): Promise<NaiveSummary> {
-  await db.truncateAssignments(run.pool);
-  await db.insertExistingPairs(run.pool, data.existingPairs);
-  await db.analyze(run.pool);
-  await db.checkpoint(run.pool);
+  await db.resetAssignments(run.pool, data.existingPairs);
   log(`naive engine: ${run.opts.naiveRows} rows, four round trips each`);
   const pool = new Pool({ connectionString: run.dbUrl, max: 1 });
   try {

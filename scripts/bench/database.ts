@@ -1,6 +1,6 @@
 /**
  * Everything the benchmark does to PostgreSQL directly: the throwaway database, the catalog seed,
- * the pre-existing assignments, and the COPY baseline.
+ * the pre-existing assignments, and the COPY baseline (the upsert baseline is upsert-baseline.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -10,6 +10,7 @@ import { Client, Pool } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { CLIENTS, SERVICES, clientCode, serviceCode } from './dataset';
+import type { Pair } from './pre-assigned';
 
 /** The columns an import writes; the COPY baseline loads exactly these. */
 const ASSIGNMENT_COLUMNS =
@@ -101,11 +102,35 @@ function loadSeedScript(): SeedCatalog | null {
   }
 }
 
-/** Inserts the pairs the file lists as already assigned, so that the import must skip them. */
-export async function insertExistingPairs(
-  pool: Pool,
-  pairs: { client: number; service: number }[],
-): Promise<void> {
+/** Each service's catalog price in cents, by service number (what a pre-assigned pair stores). */
+export async function catalogCents(pool: Pool): Promise<(service: number) => number> {
+  const { rows } = await pool.query<{ code: string; cents: string }>(
+    'SELECT code, round(unit_price * 100)::bigint AS cents FROM billable_services',
+  );
+  const byCode = new Map(rows.map((r) => [r.code, Number(r.cents)]));
+  return (service) => {
+    const cents = byCode.get(serviceCode(service));
+    if (cents === undefined) throw new Error(`no service ${serviceCode(service)} in the catalog`);
+    return cents;
+  };
+}
+
+/**
+ * The table as every measured step starts from it: emptied, the pre-assigned pairs inserted, planner
+ * statistics as a long-running database would have them, dirty buffers flushed.
+ */
+export async function resetAssignments(pool: Pool, pairs: Pair[]): Promise<void> {
+  await truncateAssignments(pool);
+  await insertExistingPairs(pool, pairs);
+  await analyze(pool);
+  await checkpoint(pool);
+}
+
+/**
+ * Inserts pairs assigned before the import (quantity 1, the catalog price, no dates, no notes:
+ * PRE_ASSIGNED_VALUES), which a create-mode import must skip and an upsert must compare with.
+ */
+export async function insertExistingPairs(pool: Pool, pairs: Pair[]): Promise<void> {
   const { rowCount } = await pool.query(
     `INSERT INTO client_billable_services (client_id, billable_service_id, quantity, unit_price)
      SELECT c.id, s.id, 1, s.unit_price
@@ -173,7 +198,7 @@ export async function timeCopy(url: string, file: string): Promise<{ seconds: nu
   });
 }
 
-async function withClient<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {

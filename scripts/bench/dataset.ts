@@ -4,11 +4,13 @@
  *
  * Mix, decided per row by a seeded PRNG: about 90% new assignments, 4% unknown clients, 3% pairs that
  * are already assigned (the caller pre-inserts them), 3% invalid values. The generator counts what it
- * wrote, so the expected outcome is exact, not the nominal percentages.
+ * wrote, so the expected outcome is exact, not the nominal percentages. For upsert and update runs it
+ * also picks the new rows whose pair is assigned beforehand (PreAssignedRows), without changing a byte.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { Pair, PreAssignedRows, RowValues } from './pre-assigned';
 
 export const CLIENTS = 50_000;
 export const SERVICES = 200;
@@ -31,7 +33,9 @@ export interface Dataset {
   /** The first `prefixRows` rows (what the naive engine imports). */
   prefix: Expected;
   /** Pairs (1-based client and service numbers) that must exist before the import. */
-  existingPairs: { client: number; service: number }[];
+  existingPairs: Pair[];
+  /** Upsert and update: the new rows' pairs that exist before the import too, and what their rows make. */
+  preAssigned: PreAssignedRows;
 }
 
 export const clientCode = (n: number): string => `C${String(n).padStart(6, '0')}`;
@@ -92,11 +96,14 @@ const isoDay = (offset: number): string => new Date(FIRST_DAY + offset * DAY_MS)
 /** Builds the rows of the file from the seed; one instance per file. */
 class RowFactory {
   readonly counts: Expected = { rows: 0, created: 0, unknownClient: 0, alreadyAssigned: 0, invalid: 0 };
-  readonly existingPairs: { client: number; service: number }[] = [];
+  readonly existingPairs: Pair[] = [];
+  readonly preAssigned: PreAssignedRows;
   private readonly rand: () => number;
   private readonly pairs: PairWalk;
 
-  constructor(seed: number) {
+  constructor(seed: number, existingShare: number) {
+    // Not the file's PRNG: drawing from it would change the file.
+    this.preAssigned = new PreAssignedRows(mulberry32((seed ^ 0x5eed_cafe) >>> 0), existingShare);
     this.rand = mulberry32(seed);
     this.pairs = new PairWalk(Math.floor(this.rand() * CLIENTS * SERVICES));
   }
@@ -108,7 +115,10 @@ class RowFactory {
     if (r < 0.9) {
       this.counts.created++;
       const pair = this.pairs.next();
-      return this.line(this.clientField(pair.client), serviceCode(pair.service), this.validValues());
+      const client = this.clientField(pair.client);
+      const values = this.validValues();
+      if (this.preAssigned.takesNewRow()) this.preAssigned.add(pair, values, true);
+      return this.line(client, serviceCode(pair.service), values);
     }
     if (r < 0.94) {
       this.counts.unknownClient++;
@@ -120,7 +130,10 @@ class RowFactory {
       this.counts.alreadyAssigned++;
       const pair = this.pairs.next();
       this.existingPairs.push(pair);
-      return this.line(this.clientField(pair.client), serviceCode(pair.service), this.validValues());
+      const client = this.clientField(pair.client);
+      const values = this.validValues();
+      this.preAssigned.add(pair, values, false);
+      return this.line(client, serviceCode(pair.service), values);
     }
     this.counts.invalid++;
     const values = this.validValues();
@@ -144,7 +157,7 @@ class RowFactory {
   }
 
   /** Optional columns filled the way real sheets are: often blank, sometimes all set. */
-  private validValues(): Record<'quantity' | 'unitPrice' | 'startDate' | 'endDate' | 'notes', string> {
+  private validValues(): RowValues {
     const quantity = this.rand() < 0.3 ? '' : String(1 + this.int(20));
     const priced = this.rand();
     const unitPrice =
@@ -164,7 +177,7 @@ class RowFactory {
     return { quantity, unitPrice, startDate, endDate, notes };
   }
 
-  private line(client: string, service: string, v: ReturnType<RowFactory['validValues']>): string {
+  private line(client: string, service: string, v: RowValues): string {
     return `${client},${service},${v.quantity},${v.unitPrice},${v.startDate},${v.endDate},${csvField(v.notes)}`;
   }
 }
@@ -173,14 +186,18 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** Writes `rows` data rows to `path`; records the expected outcome of the whole file and of its first `prefixRows`. */
+/**
+ * Writes `rows` data rows to `path`; records the expected outcome of the whole file and of its first
+ * `prefixRows`, and picks a share `existingShare` of the new rows' pairs to pre-assign (upsert, update).
+ */
 export async function generateCsv(
   path: string,
   rows: number,
   seed: number,
   prefixRows: number,
+  existingShare = 0,
 ): Promise<Dataset> {
-  const factory = new RowFactory(seed);
+  const factory = new RowFactory(seed, existingShare);
   const out = createWriteStream(path);
   let prefix: Expected = { ...factory.counts };
   let bytes = 0;
@@ -196,7 +213,14 @@ export async function generateCsv(
   bytes += await write(out, chunk);
   out.end();
   await once(out, 'finish');
-  return { path, bytes, expected: { ...factory.counts }, prefix, existingPairs: factory.existingPairs };
+  return {
+    path,
+    bytes,
+    expected: { ...factory.counts },
+    prefix,
+    existingPairs: factory.existingPairs,
+    preAssigned: factory.preAssigned,
+  };
 }
 
 /** Writes with back-pressure; returns the byte length written. */

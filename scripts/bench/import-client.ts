@@ -11,6 +11,8 @@ export interface ImportJob {
   totalItems: number | null;
   processedItems: number;
   createdCount: number;
+  updatedCount: number;
+  unchangedCount: number;
   skippedCount: number;
   errorCount: number;
   startedDate: string | null;
@@ -35,13 +37,17 @@ export interface Api {
   headers: Record<string, string>;
 }
 
-/** Streams the file from disk as multipart field `file` (a file-backed Blob is never read into memory). */
-export async function upload(api: Api, path: string): Promise<Accepted> {
+/**
+ * Streams the file from disk as multipart field `file` (a file-backed Blob is never read into memory);
+ * `mode` other than create goes as `?mode=`.
+ */
+export async function upload(api: Api, path: string, mode = 'create'): Promise<Accepted> {
   const blob = await openAsBlob(path, { type: 'text/csv' });
   const form = new FormData();
   form.append('file', blob as unknown as Blob, basename(path));
   const started = performance.now();
-  const res = await fetch(`${api.baseUrl}/api/service-imports`, {
+  const query = mode === 'create' ? '' : `?mode=${encodeURIComponent(mode)}`;
+  const res = await fetch(`${api.baseUrl}/api/service-imports${query}`, {
     method: 'POST',
     body: form,
     headers: api.headers,

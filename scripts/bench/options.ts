@@ -1,7 +1,13 @@
 /** Command-line options of `npm run bench`; see USAGE. */
 
+/** The import's write mode (`?mode=`); create is the benchmark as it always was. */
+export type BenchMode = 'create' | 'upsert' | 'update';
+
 export interface BenchOptions {
   rows: number;
+  mode: BenchMode;
+  /** Upsert and update: the share (0..1) of the file's new pairs assigned before the import; 0 in create. */
+  existing: number;
   engine: 'service' | 'naive';
   /** Data rows the naive engine imports (the first N of the file). */
   naiveRows: number;
@@ -33,6 +39,10 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
   --rows N             data rows in the generated CSV (default 200000, at most 10000000)
+  --mode M             create (default) | upsert | update: the import's ?mode=; upsert and update are compared
+                       with COPY of the created rows plus one UPDATE ... FROM a COPYed temporary table
+  --existing F         upsert and update only: share 0..1 of the file's new pairs assigned beforehand with
+                       other values (quantity 1, the catalog price, no dates, no notes; default 0.5)
   --engine E           service (default) | naive: also run the row-by-row baseline after the service
   --naive-rows N       rows the naive engine imports, the first N of the file (default min(rows, 100000))
   --keep               keep the throwaway database
@@ -64,12 +74,24 @@ export function parseOptions(argv: string[]): BenchOptions {
   const rows = int(raw, 'rows', DEFAULT_ROWS, 1, MAX_ROWS);
   const engine = last(raw, 'engine') ?? 'service';
   if (engine !== 'service' && engine !== 'naive') throw new UsageError(`--engine must be service or naive`);
+  const mode = last(raw, 'mode') ?? 'create';
+  if (mode !== 'create' && mode !== 'upsert' && mode !== 'update') {
+    throw new UsageError(`--mode must be create, upsert or update`);
+  }
+  if (mode === 'create' && raw.has('existing')) {
+    throw new UsageError(`--existing needs --mode upsert or update`);
+  }
+  if (mode !== 'create' && engine === 'naive') {
+    throw new UsageError(`--engine naive imports in create mode only`);
+  }
   const build = last(raw, 'build') ?? 'auto';
   if (build !== 'auto' && build !== 'always' && build !== 'never') {
     throw new UsageError(`--build must be auto, always or never`);
   }
   return {
     rows,
+    mode,
+    existing: mode === 'create' ? 0 : fraction(raw, 'existing', 0.5),
     engine,
     naiveRows: Math.min(rows, int(raw, 'naive-rows', Math.min(rows, DEFAULT_NAIVE_ROWS), 1)),
     keep: raw.has('keep'),
@@ -94,6 +116,8 @@ export function parseOptions(argv: string[]): BenchOptions {
 const BOOLEAN_FLAGS = new Set(['keep', 'verbose', 'help']);
 const VALUE_FLAGS = new Set([
   'rows',
+  'mode',
+  'existing',
   'engine',
   'naive-rows',
   'port',
@@ -157,6 +181,15 @@ function int(flags: Map<string, string[]>, name: string, fallback: number, min: 
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
   }
   return Number(digits);
+}
+
+function fraction(flags: Map<string, string[]>, name: string, fallback: number): number {
+  const value = last(flags, name);
+  if (value === undefined) return fallback;
+  if (!/^(0(\.\d+)?|1(\.0*)?|\.\d+)$/.test(value)) {
+    throw new UsageError(`--${name} must be a number from 0 to 1 (got "${value}")`);
+  }
+  return Number(value);
 }
 
 /** The Node flags of `npm run start:prod` (e.g. the heap cap), so the service runs as in production. */

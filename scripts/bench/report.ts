@@ -1,8 +1,11 @@
 /** The benchmark's output: a table for people, one JSON line for machines. */
+import type { Outcomes } from './counters';
 import type { Expected } from './dataset';
 import type { ProgressGaps } from './import-client';
 import type { StreamStats } from './event-streams';
+import type { BenchMode } from './options';
 import type { PollerStats } from './pollers';
+import type { UpsertBaseline } from './upsert-baseline';
 
 export interface NaiveSummary {
   rows: number;
@@ -21,13 +24,27 @@ export interface BenchSummary {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string };
   /** 1-minute load average before the upload and at the end: other work on the machine skews the figures. */
   loadAverage: { atUpload: number; atEnd: number };
+  mode: BenchMode;
+  /** Upsert and update: the share of the file's new pairs assigned before the import (0 in create). */
+  existing: number;
   rows: number;
   fileBytes: number;
   seed: number;
   batchSize: number | null;
   seededWith: string;
+  /** What the generator wrote. */
   expected: Expected;
-  job: { code: string; status: string; createdCount: number; skippedCount: number; errorCount: number };
+  /** What the counters had to be in this mode (they were checked exactly). */
+  outcomes: Outcomes;
+  job: {
+    code: string;
+    status: string;
+    createdCount: number;
+    updatedCount: number;
+    unchangedCount: number;
+    skippedCount: number;
+    errorCount: number;
+  };
   uploadSeconds: number;
   /** From the 202 to the job's startedDate: time spent in the queue. */
   queueSeconds: number | null;
@@ -40,8 +57,10 @@ export interface BenchSummary {
   /** CPU seconds of the service process (API + worker) from the upload to the end of the job. */
   serviceCpuSeconds: number;
   copy: { rows: number; seconds: number; rowsPerSecond: number } | null;
-  /** COPY seconds / import seconds: 1 would be an import as fast as COPY. */
+  /** COPY seconds / import seconds: 1 would be an import as fast as COPY. Create mode only. */
   copyToImportRatio: number | null;
+  /** Upsert and update: COPY of the created rows plus one UPDATE ... FROM, and its seconds / import seconds. */
+  upsertBaseline: (UpsertBaseline & { toImportRatio: number }) | null;
   rssMb: { atStart: number; sampledMax: number; peak: number; samples: number };
   pollers: PollerStats | null;
   progress: ProgressGaps;
@@ -72,6 +91,7 @@ export function formatTable(s: BenchSummary): string {
       `${int(e.alreadyAssigned)} already assigned, ${int(e.invalid)} invalid)`,
     '',
   ]);
+  if (s.mode !== 'create') rows.push(...modeRows(s));
   rows.push([
     'CSV upload',
     `${fixed(mb(s.fileBytes), 1)} MB in ${fixed(s.uploadSeconds)} s (until the 202)`,
@@ -100,6 +120,7 @@ export function formatTable(s: BenchSummary): string {
       verdict(s.copyToImportRatio >= 0.5, '≥ 0.5, aim 0.75'),
     ]);
   }
+  if (s.upsertBaseline) rows.push(...upsertBaselineRows(s.upsertBaseline, s.importSeconds));
   rows.push([
     'peak RSS (VmHWM)',
     `${fixed(s.rssMb.peak, 1)} MB (sampled max ${fixed(s.rssMb.sampledMax, 1)}, before upload ${fixed(s.rssMb.atStart, 1)})`,
@@ -142,6 +163,55 @@ export function formatTable(s: BenchSummary): string {
   }
   if (s.sse) rows.push(...sseRows(s.sse));
   return markdownTable(['metric', 'value', 'target'], rows);
+}
+
+/** Upsert and update: what was pre-assigned, and the outcomes the import counted. */
+function modeRows(s: BenchSummary): [string, string, string][] {
+  const o = s.outcomes;
+  const j = s.job;
+  const preAssigned = o.updated + o.unchanged;
+  return [
+    [
+      `--mode ${s.mode} --existing ${s.existing}`,
+      `${int(preAssigned)} rows' pairs assigned beforehand (${int(preAssigned - s.expected.alreadyAssigned)} of ` +
+        `the new ones and the ${int(s.expected.alreadyAssigned)} already assigned)`,
+      '',
+    ],
+    [
+      'import outcomes',
+      `${int(j.createdCount)} created, ${int(j.updatedCount)} updated, ${int(j.unchangedCount)} unchanged, ` +
+        `${int(j.skippedCount)} skipped, ${int(j.errorCount)} errors`,
+      '',
+    ],
+  ];
+}
+
+/** The DBA's baseline: its parts, its whole, and how it compares with the import. */
+function upsertBaselineRows(b: UpsertBaseline & { toImportRatio: number }, importSeconds: number) {
+  const rows: [string, string, string][] = [];
+  if (b.copySeconds !== null) {
+    rows.push([
+      'baseline: COPY of the created rows',
+      `${fixed(b.copySeconds)} s for ${int(b.created)} rows`,
+      '',
+    ]);
+  }
+  rows.push([
+    'baseline: UPDATE … FROM a COPYed temp table',
+    `${fixed(b.updateSeconds)} s for ${int(b.updated)} rows (temp table, COPY, ANALYZE, UPDATE, commit)`,
+    '',
+  ]);
+  rows.push([
+    'baseline seconds (one transaction)',
+    `${fixed(b.seconds)} s; the import ${fixed(importSeconds)} s (its change log included)`,
+    '',
+  ]);
+  rows.push([
+    'baseline time / import time',
+    fixed(b.toImportRatio),
+    verdict(b.toImportRatio >= 0.6, 'aim ≥ 0.6 at 1M rows'),
+  ]);
+  return rows;
 }
 
 function sseRows(sse: SseSummary): [string, string, string][] {
@@ -191,8 +261,10 @@ function markdownTable(header: string[], rows: string[][]): string {
 
 export function formatHeadline(s: BenchSummary): string {
   const m = s.machine;
+  const mode = s.mode === 'create' ? '' : `--mode ${s.mode} --existing ${s.existing}, `;
   return (
-    `service-import bench: ${int(s.rows)} rows, seed ${s.seed}, batch size ${s.batchSize ?? 'service default'}; ` +
+    `service-import bench: ${int(s.rows)} rows, ${mode}seed ${s.seed}, ` +
+    `batch size ${s.batchSize ?? 'service default'}; ` +
     `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}; ` +
     `load average ${s.loadAverage.atUpload.toFixed(2)} at upload, ${s.loadAverage.atEnd.toFixed(2)} at end`
   );
