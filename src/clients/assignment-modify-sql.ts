@@ -12,8 +12,11 @@
  *    a CLEAR bit clears it), checked (end date before start date), compared, written when it differs.
  * Each created and updated assignment gets a change record (assignment_changes) in the same
  * statement that writes it. A dry run does the same reads and records, and writes no assignment.
- * $1 is the change set, $2 the import code; clients are looked up as in create mode (LATERAL ...
- * OFFSET 0, one index probe per row whatever the size of the table).
+ * $1 is the change set, $2 the import code. The temporary tables have no statistics, so the planner
+ * guesses a handful of rows: every lookup of a big table is one index probe per row (LATERAL ...
+ * OFFSET 0, as clients in create mode, or a key the planner can only probe), and the work table has
+ * indexes on what it is joined by, so a nested loop over it never scans it per row (a batch's cost
+ * follows the batch, not the square of it, nor the size of the tables or of the run so far).
  */
 import { CHANGE_COLUMNS, CREATED_BITS } from './assignment-create-sql';
 
@@ -39,7 +42,9 @@ export const WORK_DDL = `
     ed0 date,
     n0 text,
     outcome text
-  ) ON COMMIT DELETE ROWS`;
+  ) ON COMMIT DELETE ROWS;
+  CREATE INDEX IF NOT EXISTS assignment_work_rn ON assignment_work (rn);
+  CREATE INDEX IF NOT EXISTS assignment_work_pair ON assignment_work (client_id, service_id)`;
 
 /** 1. The rows of the pass, resolved; dup_of names the row of the file that handles their pair. */
 export const resolveSql = (deferred: boolean) => `
@@ -61,8 +66,9 @@ export const resolveSql = (deferred: boolean) => `
         FROM assignment_stage st
         LEFT JOIN LATERAL (SELECT id, code, is_active FROM clients WHERE lower(code) = st.cc OFFSET 0) c ON true
         LEFT JOIN billable_services b ON lower(b.code) = st.sc
-        LEFT JOIN assignment_run_pairs p
-               ON p.change_set = $1 AND p.client_id = c.id AND p.billable_service_id = b.id
+        LEFT JOIN LATERAL (SELECT row_number FROM assignment_run_pairs
+                            WHERE change_set = $1 AND client_id = c.id AND billable_service_id = b.id
+                           OFFSET 0) p ON true
        WHERE st.deferred = ${deferred}
     ) r`;
 
