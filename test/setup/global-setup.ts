@@ -4,9 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isBuildStale } from '../../scripts/lib/source-freshness';
+import { ensureS3Server } from './s3-server';
 
 const root = join(__dirname, '..', '..');
-const script = join(root, 'scripts', 's3-test-server.sh');
 
 /**
  * Specs that kill worker processes run the compiled service (`node main.js`), as production does.
@@ -22,32 +22,14 @@ function buildIfStale(): void {
   }
 }
 
-function serverAnswers(): boolean {
-  try {
-    execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export default async function globalSetup(): Promise<void> {
   // chromium (Swagger UI browser test) and docker-compose (compose file test), from Debian, when missing.
   execFileSync('bash', [join(root, 'scripts', 'ensure-test-tools.sh')], { stdio: 'inherit' });
   buildIfStale();
   if (process.env.TEST_S3_ENDPOINT) return;
-  execFileSync('bash', [script, 'install'], { stdio: 'inherit' });
-  // A server another run started (a second checkout's suite, a developer's) is used, never stopped:
-  // the teardown stops only what this setup started.
-  const running = serverAnswers();
-  const endpoint = execFileSync('bash', [script, 'start'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-    .trim()
-    .split('\n')
-    .pop()!;
-  if (!running) process.env.TEST_S3_STARTED_BY_SETUP = '1';
+  const { endpoint, started } = ensureS3Server();
+  // The teardown stops only what this setup started (see s3-server.ts).
+  if (started) process.env.TEST_S3_STARTED_BY_SETUP = '1';
   process.env.TEST_S3_ENDPOINT = endpoint;
   process.env.TEST_S3_REGION = 'us-east-1';
   process.env.TEST_S3_ACCESS_KEY_ID = 'test:tester';

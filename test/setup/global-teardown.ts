@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { stopS3Server } from './s3-server';
 
 export default async function globalTeardown(): Promise<void> {
   if (process.env.TEST_S3_STARTED_BY_SETUP !== '1') return;
-  execFileSync('bash', [join(__dirname, '..', '..', 'scripts', 's3-test-server.sh'), 'stop'], {
-    stdio: 'inherit',
-  });
+  stopS3Server();
 }
