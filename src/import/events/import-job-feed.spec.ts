@@ -7,12 +7,18 @@ function job(processedItems: number, status = ImportStatus.InProgress): ServiceI
   return { code: 'c', status, processedItems, totalItems: 100 } as ServiceImportJobDto;
 }
 
-/** A client: what its stream wrote, and whether it ended. */
-function client(feed: ImportJobFeed) {
+/** A client: what its stream wrote, and whether it ended; `onWrite` sees each chunk as it is written. */
+function client(feed: ImportJobFeed, onWrite: (chunk: string) => void = () => undefined) {
   const chunks: string[] = [];
   const calls = { ended: 0, closed: 0 };
   const stream: ImportEventStream = new ImportEventStream(
-    { write: (c) => chunks.push(c), end: () => calls.ended++ },
+    {
+      write: (c) => {
+        chunks.push(c);
+        onWrite(c);
+      },
+      end: () => calls.ended++,
+    },
     {
       onClose: () => {
         calls.closed++;
@@ -30,7 +36,7 @@ function client(feed: ImportJobFeed) {
   return { stream, chunks, calls, events };
 }
 
-function harness(initial: ServiceImportJobDto) {
+function harness(initial: ServiceImportJobDto, minIntervalMs?: number) {
   let current = initial;
   const calls = { load: 0, feedClosed: 0 };
   const feed = new ImportJobFeed({
@@ -39,6 +45,7 @@ function harness(initial: ServiceImportJobDto) {
       return Promise.resolve(current);
     },
     onClose: () => calls.feedClosed++,
+    minIntervalMs,
   });
   return { feed, calls, set: (j: ServiceImportJobDto) => (current = j) };
 }
@@ -212,5 +219,80 @@ describe('ImportJobFeed', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(c.events().map((e) => e.processed)).toEqual([1, 2]);
     feed.close();
+  });
+
+  it('hands a state to 1,000 streams 50 at a time, serving other work between two chunks', async () => {
+    jest.useRealTimers();
+    const clients: ReturnType<typeof client>[] = [];
+    const served = () => clients.filter((c) => c.chunks.length > 0).length;
+    // Other work ready when the reload answers (a poll, say): how far the fan-out had got each time.
+    const seen: number[] = [];
+    const probe = () => {
+      seen.push(served());
+      if (served() < clients.length) setImmediate(probe);
+    };
+    const feed = new ImportJobFeed({
+      load: () => {
+        setImmediate(probe);
+        return Promise.resolve(job(0));
+      },
+    });
+    for (let i = 0; i < 1000; i++) clients.push(client(feed));
+    try {
+      for (const c of clients) feed.add(c.stream);
+      await new Promise<void>((resolve) => {
+        const check = () => (seen.at(-1) === clients.length ? resolve() : setTimeout(check, 5));
+        check();
+      });
+      expect(seen[0]).toBe(50);
+      expect(Math.max(...seen.map((n, i) => n - (seen[i - 1] ?? 0)))).toBe(50);
+    } finally {
+      feed.close(); // real timers: its streams' heartbeats must not outlive the test
+    }
+  });
+
+  it('gives a stream that joins while the end is being handed out the end at once', async () => {
+    const h = harness(job(0));
+    let atJoin: unknown = null;
+    const first = client(h.feed, (chunk) => {
+      if (!chunk.startsWith('event: end') || atJoin) return;
+      // The first chunk has the end; the other streams are still waiting for theirs.
+      const late = client(h.feed);
+      h.feed.add(late.stream);
+      atJoin = { events: late.events(), calls: { ...late.calls } };
+    });
+    const clients = [first, ...Array.from({ length: 199 }, () => client(h.feed))];
+    for (const c of clients) h.feed.add(c.stream);
+    await jest.advanceTimersByTimeAsync(300);
+    h.set(job(100, ImportStatus.Completed));
+    h.feed.notify();
+    await jest.advanceTimersByTimeAsync(300);
+    expect(atJoin).toEqual({ events: [{ event: 'end', processed: 100 }], calls: { ended: 1, closed: 1 } });
+    expect(clients.filter((c) => c.calls.ended === 1)).toHaveLength(200);
+    expect(h.calls.load).toBe(2); // the late stream needed no reload
+    expect(h.feed.isClosed).toBe(true);
+  });
+
+  it('reloads for a newer state only once every stream has the one before', async () => {
+    const h = harness(job(0), 0);
+    const hasTen = (chunk: string) => chunk.includes('"processedItems":10,');
+    let loadsWhenAllHadTen = 0;
+    const first = client(h.feed, (chunk) => {
+      if (!hasTen(chunk)) return;
+      h.set(job(20)); // notified while the other streams do not have 10 yet
+      h.feed.notify();
+    });
+    const last = client(h.feed, (chunk) => {
+      if (hasTen(chunk)) loadsWhenAllHadTen = h.calls.load;
+    });
+    const clients = [first, ...Array.from({ length: 198 }, () => client(h.feed)), last];
+    for (const c of clients) h.feed.add(c.stream);
+    await jest.advanceTimersByTimeAsync(10);
+    h.set(job(10));
+    h.feed.notify();
+    await jest.advanceTimersByTimeAsync(10);
+    expect({ loadsWhenAllHadTen, loads: h.calls.load }).toEqual({ loadsWhenAllHadTen: 2, loads: 3 });
+    for (const c of clients) expect(c.events().map((e) => e.processed)).toEqual([0, 10, 20]);
+    h.feed.close();
   });
 });
