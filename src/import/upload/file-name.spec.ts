@@ -1,4 +1,4 @@
-import { reportFileName, sanitizeFileName } from './file-name';
+import { changesFileName, reportFileName, sanitizeFileName } from './file-name';
 
 describe('sanitizeFileName', () => {
   it.each([
@@ -64,4 +64,12 @@ describe('reportFileName', () => {
     ['SERVICES.CSV', 'SERVICES-not-imported.csv'],
     ['list.txt', 'list.txt-not-imported.csv'],
   ])('%s → %s', (input, expected) => expect(reportFileName(input)).toBe(expected));
+});
+
+describe('changesFileName', () => {
+  it.each([
+    ['services.csv', 'services-changes.csv'],
+    ['SERVICES.CSV', 'SERVICES-changes.csv'],
+    ['list.txt', 'list.txt-changes.csv'],
+  ])('%s → %s', (input, expected) => expect(changesFileName(input)).toBe(expected));
 });
