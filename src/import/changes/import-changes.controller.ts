@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiFoundResponse,
   ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,8 +11,8 @@ import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { AssignmentChangePageDto } from '../../clients/dto/assignment-change.dto';
 import { NotImportedQueryDto } from '../dto/list-service-imports.dto';
-import { ReportLinkDto } from '../dto/report-link.dto';
 import { ParseImportCodePipe } from '../import-code.pipe';
+import { ApiSignedLinkResponses, sendSignedLink } from '../signed-link';
 import { ListChangesQueryDto } from './dto/list-changes.dto';
 import { ImportChangesService } from './import-changes.service';
 
@@ -65,18 +64,7 @@ export class ImportChangesController {
       '3,Created,8d1e2b7a-0c4f-4e1a-b6a3-2f5d9c7e4b20,ACME-002,CONSULT-H,unitPrice,,120.00\n' +
       '6,Updated,1b6f3e2d-9a8c-4d7b-8e5f-6c4a2b1d0e93,ACME-002,HOSTING,notes,on site,\n```',
   })
-  @ApiFoundResponse({
-    description: 'Location is a time-limited download link to the CSV (SIGNED_URL_TTL_SECONDS)',
-    headers: { Location: { description: 'The signed link', schema: { type: 'string', format: 'uri' } } },
-  })
-  @ApiOkResponse({
-    type: ReportLinkDto,
-    description: 'With redirect=false: the link itself',
-    example: {
-      url: 'https://storage.example.com/bucket/reports/9b2f6c1e-changes.csv?X-Amz-Signature=...',
-      expiresDate: '2026-03-01T12:00:00.000Z',
-    },
-  })
+  @ApiSignedLinkResponses('the change log CSV', 'reports/9b2f6c1e-changes.csv')
   @ApiNotFoundResponse({
     description:
       'No import with this code, or it has no change log file: it has not completed (Queued, InProgress, ' +
@@ -89,8 +77,6 @@ export class ImportChangesController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ): Promise<void> {
-    const link = await this.changes.downloadLink(code, principal);
-    if (query.redirect === false) res.status(200).json(link);
-    else res.redirect(302, link.url);
+    sendSignedLink(res, await this.changes.downloadLink(code, principal), query.redirect);
   }
 }

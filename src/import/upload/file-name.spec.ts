@@ -58,18 +58,13 @@ describe('sanitizeFileName', () => {
   });
 });
 
-describe('reportFileName', () => {
+describe('reportFileName and changesFileName', () => {
   it.each([
-    ['services.csv', 'services-not-imported.csv'],
-    ['SERVICES.CSV', 'SERVICES-not-imported.csv'],
-    ['list.txt', 'list.txt-not-imported.csv'],
-  ])('%s → %s', (input, expected) => expect(reportFileName(input)).toBe(expected));
-});
-
-describe('changesFileName', () => {
-  it.each([
-    ['services.csv', 'services-changes.csv'],
-    ['SERVICES.CSV', 'SERVICES-changes.csv'],
-    ['list.txt', 'list.txt-changes.csv'],
-  ])('%s → %s', (input, expected) => expect(changesFileName(input)).toBe(expected));
+    ['services.csv', 'services-not-imported.csv', 'services-changes.csv'],
+    ['SERVICES.CSV', 'SERVICES-not-imported.csv', 'SERVICES-changes.csv'],
+    ['list.txt', 'list.txt-not-imported.csv', 'list.txt-changes.csv'],
+  ])('%s → %s, %s', (input, report, changes) => {
+    expect(reportFileName(input)).toBe(report);
+    expect(changesFileName(input)).toBe(changes);
+  });
 });

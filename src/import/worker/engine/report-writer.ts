@@ -50,7 +50,7 @@ export class ReportWriter {
   }
 
   private async upload(key: string, what: DistributiveOmit<ReportJob, 'databaseUrl'>): Promise<string> {
-    const job = { ...what, databaseUrl: this.config.databaseUrl } as ReportJob;
+    const job: ReportJob = { ...what, databaseUrl: this.config.databaseUrl };
     const thread = startThread(job, this.threadLimits);
     try {
       // Bytes, not objects: the stream asks the thread for more as storage takes about 64 KB.
