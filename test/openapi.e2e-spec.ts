@@ -127,6 +127,12 @@ describe('OpenAPI document (e2e)', () => {
     expect(doc.paths['/api/service-imports/{code}'].get).toBeDefined();
     expect(doc.paths['/api/service-imports/{code}/cancel'].post.responses['409']).toBeDefined();
     expect(doc.paths['/api/service-imports/{code}/not-imported'].get.responses['302']).toBeDefined();
+    const changesCsv = doc.paths['/api/service-imports/{code}/changes.csv'].get;
+    expect(Object.keys(changesCsv.responses).sort()).toEqual(['200', '302', '401', '404', '410']);
+    expect(changesCsv.responses['200'].content['application/json'].example).toHaveProperty('url');
+    expect(changesCsv.description).toContain(
+      'rowNumber,action,assignmentId,clientCode,serviceCode,field,from,to',
+    );
     expect(doc.paths['/api/service-imports/template'].get).toBeDefined();
   });
 

@@ -20,7 +20,6 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
-  ApiFoundResponse,
   ApiGoneResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -42,12 +41,12 @@ import {
   ListServiceImportsQueryDto,
   NotImportedQueryDto,
 } from './dto/list-service-imports.dto';
-import { ReportLinkDto } from './dto/report-link.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './admission/idempotency';
 import { ParseImportCodePipe } from './import-code.pipe';
 import { ImportService } from './import.service';
+import { ApiSignedLinkResponses, sendSignedLink } from './signed-link';
 import { ImportMode } from './rules/import-mode';
 import type { StoredUpload } from './upload/csv-upload.storage';
 import { UploadDeadlineInterceptor } from './upload/upload-deadline.interceptor';
@@ -182,8 +181,7 @@ export class ImportController {
       'Redirects (302) to a newly signed download link, so an expired link in an old answer is never a dead ' +
       'end; with `redirect=false` answers the link as JSON instead.',
   })
-  @ApiFoundResponse({ description: 'Location is a time-limited download link' })
-  @ApiOkResponse({ type: ReportLinkDto, description: 'With redirect=false: the link itself' })
+  @ApiSignedLinkResponses('the report CSV', 'reports/9b2f6c1e.csv')
   @ApiNotFoundResponse({ description: 'No such import, or it has no report' })
   @ApiGoneResponse({ description: 'The retention policy deleted the report' })
   async notImported(
@@ -192,8 +190,6 @@ export class ImportController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ): Promise<void> {
-    const link = await this.imports.notImportedLink(code, principal);
-    if (query.redirect === false) res.status(200).json(link);
-    else res.redirect(302, link.url);
+    sendSignedLink(res, await this.imports.notImportedLink(code, principal), query.redirect);
   }
 }

@@ -168,9 +168,19 @@ export class ImportService {
           : `Import ${code} is ${job.status}; a report exists only for a Completed import with skipped or error rows.`,
       );
     }
+    return this.signedLink(job.reportKey, reportFileName(job.fileName));
+  }
+
+  /** A freshly signed link to one of an import's files in storage, and when it stops working. */
+  async signedLink(key: string, fileName: string): Promise<ReportLinkDto> {
     const ttlSeconds = this.config.signedUrlTtlSeconds;
     const expiresDate = new Date(Date.now() + ttlSeconds * 1000);
-    return { url: await this.signReport(job), expiresDate: expiresDate.toISOString() };
+    const url = await this.storage.signedDownloadUrl(key, {
+      fileName,
+      ttlSeconds,
+      contentType: 'text/csv; charset=utf-8',
+    });
+    return { url, expiresDate: expiresDate.toISOString() };
   }
 
   template(): string {
@@ -210,11 +220,7 @@ export class ImportService {
     return links as ServiceImportJobLinks;
   }
 
-  private signReport(job: Pick<ServiceImportJob, 'reportKey' | 'fileName'>): Promise<string> {
-    return this.storage.signedDownloadUrl(job.reportKey!, {
-      fileName: reportFileName(job.fileName),
-      ttlSeconds: this.config.signedUrlTtlSeconds,
-      contentType: 'text/csv; charset=utf-8',
-    });
+  private async signReport(job: Pick<ServiceImportJob, 'reportKey' | 'fileName'>): Promise<string> {
+    return (await this.signedLink(job.reportKey!, reportFileName(job.fileName))).url;
   }
 }

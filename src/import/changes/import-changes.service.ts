@@ -2,13 +2,18 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { AssignmentChangesService } from '../../clients/assignment-changes.service';
 import { AssignmentChangePageDto } from '../../clients/dto/assignment-change.dto';
-import { GoneError } from '../../common/domain-errors';
+import { GoneError, NotFoundError } from '../../common/domain-errors';
+import type { ReportLinkDto } from '../dto/report-link.dto';
 import { ImportService } from '../import.service';
+import { ImportStatus } from '../job/import-status';
+import type { ServiceImportJob } from '../job/service-import-job.entity';
+import { changesFileName } from '../upload/file-name';
 import { ListChangesQueryDto } from './dto/list-changes.dto';
 
 /**
  * What an import created and changed (or, for a dry run, would), in file order: the change records
- * Clients keeps under the import's id. Readable while the import runs (the batches committed so far).
+ * Clients keeps under the import's id. Readable while the import runs (the batches committed so far);
+ * once it completes, also as one CSV file in storage (written by the worker's ReportWriter).
  */
 @Injectable()
 export class ImportChangesService {
@@ -29,4 +34,30 @@ export class ImportChangesService {
     const page = await this.changes.page(job.id, query);
     return { ...page, page: query.page, limit: query.limit };
   }
+
+  /** A freshly signed link to the change log file, so an expired link is never a dead end. */
+  async downloadLink(code: string, principal: Principal): Promise<ReportLinkDto> {
+    const job = await this.imports.findByCode(code, principal);
+    if (job.filesDeletedAt) {
+      throw new GoneError(`The change log of import ${code} was deleted by the retention policy.`);
+    }
+    if (!job.changesReportKey) throw new NotFoundError(noFileBecause(job));
+    return this.imports.signedLink(job.changesReportKey, changesFileName(job.fileName));
+  }
+}
+
+/** Why an import has no change log file: not completed (yet), or nothing to log. */
+function noFileBecause(job: ServiceImportJob): string {
+  const changes = `GET /api/service-imports/${job.code}/changes`;
+  if (job.status === ImportStatus.Queued || job.status === ImportStatus.InProgress) {
+    return `Import ${job.code} is ${job.status}; its change log file is written when it completes (${changes} lists the changes so far).`;
+  }
+  if (job.status !== ImportStatus.Completed) {
+    return `Import ${job.code} is ${job.status}; a change log file is written only for a Completed import (${changes} lists what it changed).`;
+  }
+  if (job.createdCount + job.updatedCount === 0) {
+    const verb = job.dryRun ? 'would create or update' : 'created or updated';
+    return `Import ${job.code} ${verb} no assignment; it has no change log.`;
+  }
+  return `Import ${job.code} completed before change log files were written; ${changes} lists its changes.`;
 }

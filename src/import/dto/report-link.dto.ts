@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** A signed download link to an import's report of rows not imported. */
+/** A signed download link to one of an import's CSV files: the rows not imported, or the change log. */
 export class ReportLinkDto {
   @ApiProperty({
-    description: 'Time-limited signed link to the CSV of rows not imported (SIGNED_URL_TTL_SECONDS).',
+    description:
+      'Time-limited signed link to the CSV (SIGNED_URL_TTL_SECONDS): the rows not imported, or the change log.',
     format: 'uri',
   })
   url: string;

@@ -81,14 +81,22 @@ export class ImportJobStateService {
     return this.published(importId, row) !== undefined;
   }
 
-  /** InProgress → Completed; totalItems becomes what was really read, so the invariant holds. */
-  async complete(importId: string, lease: number, reportKey: string | null): Promise<boolean> {
+  /**
+   * InProgress → Completed with its files (the not-imported report, the change log; null when it has
+   * none); totalItems becomes what was really read, so the invariant holds.
+   */
+  async complete(
+    importId: string,
+    lease: number,
+    reportKey: string | null,
+    changesReportKey: string | null,
+  ): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs
           SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
-              total_items = processed_items
+              changes_report_key = $4, total_items = processed_items
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
-      [importId, lease, reportKey],
+      [importId, lease, reportKey, changesReportKey],
     );
     return this.ended(importId, row, 'Completed');
   }

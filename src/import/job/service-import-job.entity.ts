@@ -44,6 +44,10 @@ export class ServiceImportJob {
   @Column({ name: 'report_key', type: 'text', nullable: true })
   reportKey: string | null;
 
+  /** The change log's CSV, written when the import completes with at least one change record. */
+  @Column({ name: 'changes_report_key', type: 'text', nullable: true })
+  changesReportKey: string | null;
+
   @Column({ name: 'file_size', type: 'bigint' })
   fileSize: string;
 

@@ -6,8 +6,7 @@
  * (their JSON text, the message, and what the caller adds per row) and sends only those that fit, so
  * the page is cut before anything reaches Node. A page always holds at least one row, if one is left.
  */
-/** Runs one SQL statement and gives its rows (a TypeORM DataSource's query, or a pg Client's). */
-export type QueryRows = (sql: string, params: unknown[]) => Promise<any[]>;
+import { bytesBoundedPageSql, cutPage, type QueryRows } from '../../common/bytes-bounded-page';
 
 export interface NotImportedRow {
   row_number: number;
@@ -39,24 +38,17 @@ export interface Page {
 
 export async function readNotImportedPage(query: QueryRows, request: PageRequest): Promise<Page> {
   const filter = request.filter ? ` AND ${request.filter.sql}` : '';
-  // The inner query reads one row more than asked, to tell whether more follow; the window sums the
-  // bytes of the rows before each one, and a row is sent only when they leave it room.
   const rows: (NotImportedRow & { fetched: number })[] = await query(
-    `SELECT row_number, outcome, reason, message, "values", fetched FROM (
-       SELECT s.*, count(*) OVER () AS fetched,
-              coalesce(sum(bytes) OVER (ORDER BY row_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-                AS bytes_before
-         FROM (SELECT row_number, outcome, reason, message, "values",
-                      octet_length("values"::text) + octet_length(message) + $4 AS bytes
-                 FROM service_import_rows
-                WHERE job_id = $1 AND row_number > $2${filter}
-                ORDER BY row_number LIMIT $3 + 1 OFFSET ${Math.max(0, Math.floor(request.offset ?? 0))}) s
-     ) w
-     WHERE bytes_before < ${Math.max(1, Math.floor(request.maxBytes))}
-     ORDER BY row_number`,
+    bytesBoundedPageSql(
+      'row_number, outcome, reason, message, "values"',
+      `SELECT row_number, outcome, reason, message, "values",
+              octet_length("values"::text) + octet_length(message) + $4 AS bytes
+         FROM service_import_rows
+        WHERE job_id = $1 AND row_number > $2${filter}
+        ORDER BY row_number LIMIT $3 + 1 OFFSET ${Math.max(0, Math.floor(request.offset ?? 0))}`,
+      String(Math.max(1, Math.floor(request.maxBytes))),
+    ),
     [request.jobId, request.after, request.maxRows, request.bytesPerRow, ...(request.filter?.params ?? [])],
   );
-  const fetched = rows.length > 0 ? Number(rows[0].fetched) : 0;
-  if (rows.length > request.maxRows) rows.length = request.maxRows;
-  return { rows, more: fetched > rows.length };
+  return cutPage(rows, request.maxRows);
 }

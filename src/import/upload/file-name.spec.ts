@@ -1,4 +1,4 @@
-import { reportFileName, sanitizeFileName } from './file-name';
+import { changesFileName, reportFileName, sanitizeFileName } from './file-name';
 
 describe('sanitizeFileName', () => {
   it.each([
@@ -58,10 +58,13 @@ describe('sanitizeFileName', () => {
   });
 });
 
-describe('reportFileName', () => {
+describe('reportFileName and changesFileName', () => {
   it.each([
-    ['services.csv', 'services-not-imported.csv'],
-    ['SERVICES.CSV', 'SERVICES-not-imported.csv'],
-    ['list.txt', 'list.txt-not-imported.csv'],
-  ])('%s → %s', (input, expected) => expect(reportFileName(input)).toBe(expected));
+    ['services.csv', 'services-not-imported.csv', 'services-changes.csv'],
+    ['SERVICES.CSV', 'SERVICES-not-imported.csv', 'SERVICES-changes.csv'],
+    ['list.txt', 'list.txt-not-imported.csv', 'list.txt-changes.csv'],
+  ])('%s → %s, %s', (input, report, changes) => {
+    expect(reportFileName(input)).toBe(report);
+    expect(changesFileName(input)).toBe(changes);
+  });
 });

@@ -19,3 +19,8 @@ export function sanitizeFileName(name: string | undefined): string {
 export function reportFileName(fileName: string): string {
   return `${fileName.replace(/\.csv$/i, '')}-not-imported.csv`;
 }
+
+/** The download name of the change log file: `<name without .csv>-changes.csv`. */
+export function changesFileName(fileName: string): string {
+  return `${fileName.replace(/\.csv$/i, '')}-changes.csv`;
+}

@@ -86,8 +86,13 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async applyRetention(): Promise<void> {
-    const rows: { id: string; upload_key: string; report_key: string | null }[] = await this.db.query(
-      `SELECT id, upload_key, report_key FROM service_import_jobs
+    const rows: {
+      id: string;
+      upload_key: string;
+      report_key: string | null;
+      changes_report_key: string | null;
+    }[] = await this.db.query(
+      `SELECT id, upload_key, report_key, changes_report_key FROM service_import_jobs
         WHERE files_deleted_at IS NULL AND status IN ('Completed', 'Failed', 'Cancelled')
           AND coalesce(completed_at, created_at) < $1::timestamptz - make_interval(days => $2)
         LIMIT 500`,
@@ -96,6 +101,7 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (const row of rows) {
       await this.storage.delete(row.upload_key);
       if (row.report_key) await this.storage.delete(row.report_key);
+      if (row.changes_report_key) await this.storage.delete(row.changes_report_key);
       await deleteInChunks(this.db, 'service_import_rows', 'job_id', row.id);
       // The change log goes with the report: retention bounds what an import keeps.
       await this.changes.discard(row.id);

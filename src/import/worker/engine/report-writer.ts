@@ -14,7 +14,7 @@ const REPORT_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 64, maxYo
 
 /**
  * Builds the not-imported report from the rows kept in the database, in file order, and streams it
- * to storage. Built from the database rather than from memory, a re-run after a crash writes the
+ * to storage; the change log file the same way, from the import's change records. Built from the database rather than from memory, a re-run after a crash writes the
  * identical file. The rows are read and formatted on a thread of its own with a heap limit, like the
  * parse thread (report/report-worker.ts): what it holds is bounded whatever the file's shape (pages
  * of at most 5,000 rows and 2 MB, written row by row, at most two 64 KB chunks ahead of storage), and
@@ -35,9 +35,23 @@ export class ReportWriter {
     return `reports/${importId}.csv`;
   }
 
-  async write(importId: string, header: string[]): Promise<string> {
-    const key = ReportWriter.keyFor(importId);
-    const thread = startThread({ databaseUrl: this.config.databaseUrl, importId, header }, this.threadLimits);
+  static changesKeyFor(importId: string): string {
+    return `reports/${importId}-changes.csv`;
+  }
+
+  /** The not-imported report; `header` is the uploaded file's. */
+  write(importId: string, header: string[]): Promise<string> {
+    return this.upload(ReportWriter.keyFor(importId), { kind: 'not-imported', importId, header });
+  }
+
+  /** The change log file: every change record of the import, one line per changed field. */
+  writeChanges(importId: string): Promise<string> {
+    return this.upload(ReportWriter.changesKeyFor(importId), { kind: 'changes', importId });
+  }
+
+  private async upload(key: string, what: DistributiveOmit<ReportJob, 'databaseUrl'>): Promise<string> {
+    const job: ReportJob = { ...what, databaseUrl: this.config.databaseUrl };
+    const thread = startThread(job, this.threadLimits);
     try {
       // Bytes, not objects: the stream asks the thread for more as storage takes about 64 KB.
       const body = Readable.from(thread.chunks(), { objectMode: false, highWaterMark: 64 * 1024 });
@@ -48,6 +62,8 @@ export class ReportWriter {
     return key;
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface ReportThread {
   chunks(): AsyncGenerator<Buffer>;

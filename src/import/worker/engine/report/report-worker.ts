@@ -1,13 +1,17 @@
 /**
- * The report thread: reads an import's not-imported rows page by page on a connection of its own,
- * formats the report and sends it to the main thread in chunks. Runs off the main thread, under a
- * heap limit of its own (ReportWriter), so that no report, whatever its rows, can exhaust the heap
- * of the process that also answers HTTP: at worst this thread ends and the run is retried.
+ * The report thread: reads an import's not-imported rows (or its change records) page by page on a
+ * connection of its own, formats the report (or the change log file) and sends it to the main thread
+ * in chunks. Runs off the main thread, under a heap limit of its own (ReportWriter), so that no
+ * report, whatever its rows, can exhaust the heap of the process that also answers HTTP: at worst
+ * this thread ends and the run is retried.
  */
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { Client } from 'pg';
+import { readChangePage } from '../../../../clients';
+import type { QueryRows } from '../../../../common/bytes-bounded-page';
 import { readNotImportedPage } from '../../../rows/not-imported-page';
+import { changeLines } from './change-lines';
 import { FromReportThread, MAX_CHUNKS_AHEAD, ReportJob, ToReportThread } from './report-protocol';
 import { PAGE_BYTES, PAGE_ROWS, reportBytesPerRow, reportLines } from './report-lines';
 
@@ -30,16 +34,7 @@ async function write(job: ReportJob): Promise<void> {
   db.on('error', () => undefined); // reported by the query that meets it
   await db.connect();
   try {
-    const bytesPerRow = reportBytesPerRow(job.header.length);
-    const lines = reportLines(job.header, (after) =>
-      readNotImportedPage((sql, params) => db.query(sql, params).then((r) => r.rows), {
-        jobId: job.importId,
-        after,
-        maxRows: PAGE_ROWS,
-        maxBytes: PAGE_BYTES,
-        bytesPerRow,
-      }),
-    );
+    const lines = linesOf(job, (sql, params) => db.query(sql, params).then((r) => r.rows));
     for await (const text of lines) {
       const bytes = encoder.encode(text); // its own ArrayBuffer, never a shared pool's: safe to transfer
       post({ type: 'chunk', bytes }, [bytes.buffer]);
@@ -48,6 +43,17 @@ async function write(job: ReportJob): Promise<void> {
   } finally {
     await db.end().catch(() => undefined);
   }
+}
+
+function linesOf(job: ReportJob, query: QueryRows): AsyncGenerator<string> {
+  const page = { maxRows: PAGE_ROWS, maxBytes: PAGE_BYTES };
+  if (job.kind === 'changes') {
+    return changeLines((after) => readChangePage(query, { changeSet: job.importId, after, ...page }));
+  }
+  const bytesPerRow = reportBytesPerRow(job.header.length);
+  return reportLines(job.header, (after) =>
+    readNotImportedPage(query, { jobId: job.importId, after, bytesPerRow, ...page }),
+  );
 }
 
 port.on('message', (message: ToReportThread) => {
