@@ -17,15 +17,8 @@ import { isAscii } from 'buffer';
 import { StringDecoder } from 'string_decoder';
 import { Transform, TransformCallback } from 'stream';
 import * as iconv from 'iconv-lite';
-import {
-  CsvDelimiter,
-  ScanLimits,
-  ScanState,
-  createScanState,
-  dataRowCount,
-  defaultMaxRowChars,
-  scanText,
-} from './csv-scanner';
+import { CsvDelimiter, CsvScanner } from './csv-scanner';
+import { ScanLimits, defaultMaxRowChars } from './csv-limits';
 import {
   CsvEncoding,
   SNIFF_BYTES,
@@ -138,9 +131,9 @@ export class UploadInspector extends Transform {
   private header: HeaderFound | null = null;
   private headerEncoding: CsvEncoding = 'utf-8';
 
-  private scanUtf8: ScanState | null = null;
-  private scan1252: ScanState | null = null;
-  private scanUtf16: ScanState | null = null;
+  private scanUtf8: CsvScanner | null = null;
+  private scan1252: CsvScanner | null = null;
+  private scanUtf16: CsvScanner | null = null;
 
   private outcome: InspectionResult | null = null;
 
@@ -315,11 +308,11 @@ export class UploadInspector extends Transform {
   private startBody(): void {
     const delimiter = (this.header as HeaderFound).delimiter;
     if (this.utf16 !== null) {
-      this.scanUtf16 = createScanState(delimiter, this.limits);
+      this.scanUtf16 = new CsvScanner(delimiter, this.limits);
       return;
     }
-    if (this.utf8.valid) this.scanUtf8 = createScanState(delimiter, this.limits);
-    this.scan1252 = createScanState(delimiter, this.limits);
+    if (this.utf8.valid) this.scanUtf8 = new CsvScanner(delimiter, this.limits);
+    this.scan1252 = new CsvScanner(delimiter, this.limits);
   }
 
   private scanBody(bytes: Buffer): void {
@@ -327,25 +320,25 @@ export class UploadInspector extends Transform {
       const text = this.utf16Decoder.write(bytes);
       if (this.utf16Decoder.problem !== null) throw this.badUtf16(this.utf16Decoder.problem);
       if (text.indexOf('\0') >= 0) throw new UploadRejectedError(415, NUL_BYTES);
-      scanText(this.scanUtf16 as ScanState, text);
+      (this.scanUtf16 as CsvScanner).scan(text);
       return;
     }
-    const s1252 = this.scan1252 as ScanState;
+    const s1252 = this.scan1252 as CsvScanner;
     const s8 = this.scanUtf8;
     if (s8 === null) {
       // Latin-1 and Windows-1252 differ only in 0x80-0x9F, none of which is whitespace or CSV syntax,
       // and both give one character per byte: the cheap native Latin-1 decoding scans the same.
-      scanText(s1252, bytes.toString('latin1'));
+      s1252.scan(bytes.toString('latin1'));
       return;
     }
     const text8 = this.utf8Text.write(bytes);
-    if (isAscii(bytes) && sameScan(s8, s1252)) {
-      scanText(s8, text8);
-      copyScan(s8, s1252);
+    if (isAscii(bytes) && s8.sameStateAs(s1252)) {
+      s8.scan(text8);
+      this.scan1252 = s8.clone();
       return;
     }
-    scanText(s8, text8);
-    scanText(s1252, bytes.toString('latin1'));
+    s8.scan(text8);
+    s1252.scan(bytes.toString('latin1'));
   }
 
   private badUtf16(why: string): UploadRejectedError {
@@ -369,20 +362,20 @@ export class UploadInspector extends Transform {
     if (this.header === null) this.searchHeader(true);
     const header = this.header as HeaderFound;
 
-    let scan: ScanState;
+    let scan: CsvScanner;
     let encoding: CsvEncoding;
     if (this.utf16 !== null) {
-      scan = this.scanUtf16 as ScanState;
+      scan = this.scanUtf16 as CsvScanner;
       encoding = this.utf16;
-      scanText(scan, '', true);
+      scan.scan('', true);
     } else if (this.scanUtf8 !== null) {
       scan = this.scanUtf8;
       encoding = 'utf-8';
-      scanText(scan, this.utf8Text.end(), true);
+      scan.scan(this.utf8Text.end(), true);
     } else {
-      scan = this.scan1252 as ScanState;
+      scan = this.scan1252 as CsvScanner;
       encoding = 'windows-1252';
-      scanText(scan, '', true);
+      scan.scan('', true);
     }
 
     let fields = header.fields;
@@ -396,7 +389,7 @@ export class UploadInspector extends Transform {
       hasBom: this.hasBom,
       delimiter: header.delimiter,
       header: fields,
-      rowCount: dataRowCount(scan),
+      rowCount: scan.dataRowCount,
       bytes: this.bytes,
       sha256: this.hash.digest('hex'),
       problem,
@@ -431,39 +424,4 @@ export class UploadInspector extends Transform {
         `Remove the columns you do not need (the import reads ${this.headerCheck.columnsRead.join(', ')}) and upload again.`,
     );
   }
-}
-
-function sameScan(a: ScanState, b: ScanState): boolean {
-  return (
-    a.state === b.state &&
-    a.fieldLen === b.fieldLen &&
-    a.rowLen === b.rowLen &&
-    a.nonBlank === b.nonBlank &&
-    a.prevCR === b.prevCR &&
-    a.records === b.records &&
-    a.line === b.line &&
-    a.recordLine === b.recordLine &&
-    a.quoteLine === b.quoteLine &&
-    a.stopped === b.stopped &&
-    a.problemKind === b.problemKind &&
-    a.problemRecord === b.problemRecord &&
-    a.problemLine === b.problemLine
-  );
-}
-
-function copyScan(from: ScanState, to: ScanState): void {
-  to.state = from.state;
-  to.fieldLen = from.fieldLen;
-  to.rowLen = from.rowLen;
-  to.nonBlank = from.nonBlank;
-  to.prevCR = from.prevCR;
-  to.records = from.records;
-  to.line = from.line;
-  to.recordLine = from.recordLine;
-  to.quoteLine = from.quoteLine;
-  to.recordStart = from.recordStart;
-  to.stopped = from.stopped;
-  to.problemKind = from.problemKind;
-  to.problemRecord = from.problemRecord;
-  to.problemLine = from.problemLine;
 }
