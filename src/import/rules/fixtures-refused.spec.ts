@@ -3,7 +3,7 @@
  * reader stops at (the inspector says which, and the reader agrees).
  */
 import { acceptedFixture, inspectFixture } from '../../../test/support/csv-fixtures';
-import { UploadRejectedError } from '../../csv/upload-inspector';
+import { UploadRejectedError } from '../../csv/upload-rejections';
 
 describe('CSV fixtures with a row that cannot be read', () => {
   it.each<[string, string, number, number, RegExp]>([
