@@ -10,7 +10,8 @@ import { isAscii } from 'buffer';
 import { StringDecoder } from 'string_decoder';
 import { CsvDelimiter, CsvScanner } from './csv-scanner';
 import type { ScanLimits } from './csv-limits';
-import { CsvEncoding, Utf16Decoder } from './encoding/encoding';
+import type { CsvEncoding } from './encoding/encoding';
+import { Utf16Decoder } from './encoding/utf16';
 import { UploadEncoding, endUtf16, utf16Text } from './upload-encoding';
 
 export interface BodyScan {

@@ -5,16 +5,11 @@
  * that neither encoding defines, refuses the file as soon as it is seen.
  */
 import * as iconv from 'iconv-lite';
-import {
-  CsvEncoding,
-  SNIFF_BYTES,
-  Utf16Decoder,
-  Utf8Validator,
-  describeBinarySignature,
-  indexOfUndefined1252,
-  sniffBom,
-  utf8CompleteLength,
-} from './encoding/encoding';
+import { CsvEncoding, sniffBom } from './encoding/encoding';
+import { SNIFF_BYTES, describeBinarySignature } from './encoding/signatures';
+import { Utf8Validator, utf8CompleteLength } from './encoding/utf8';
+import { indexOfUndefined1252 } from './encoding/windows-1252';
+import { Utf16Decoder } from './encoding/utf16';
 import {
   binaryFile,
   invalidUtf16,
