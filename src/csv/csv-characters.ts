@@ -3,7 +3,6 @@
 
 const LF = 10;
 const CR = 13;
-const QUOTE = 34;
 
 /** JavaScript's \s, the set String.prototype.trim and fast-csv's token regexp use. */
 export function isJsWhitespace(c: number): boolean {
@@ -28,24 +27,13 @@ export function hasNonWhitespace(text: string, from: number, to: number): boolea
   return false;
 }
 
-/** Index of the first delimiter or line break at or after `from`, or the text's length. */
-export function unquotedRunEnd(text: string, from: number, delim: number): number {
+/** Index of the first `stop` character (a delimiter or a quote) or line break from `from` on, or the text's length. */
+export function plainRunEnd(text: string, from: number, stop: number): number {
   const n = text.length;
   let i = from;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === delim || c === LF || c === CR) break;
-  }
-  return i;
-}
-
-/** Index of the first quote or line break at or after `from`, or the text's length. */
-export function quotedRunEnd(text: string, from: number): number {
-  const n = text.length;
-  let i = from;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE || c === LF || c === CR) break;
+    if (c === stop || c === LF || c === CR) break;
   }
   return i;
 }
