@@ -1,5 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { UploadRejectedError } from '../csv/upload-inspector';
+import { UploadRejectedError } from '../csv/upload-rejections';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { InvalidInputError, UnsupportedMediaTypeError } from './domain-errors';
 

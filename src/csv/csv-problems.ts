@@ -1,8 +1,23 @@
 // The problems a scan can stop on, and the sentences a user reads about them (the upload's 400,
 // the failed job's reason).
-import type { ScanState } from './csv-scanner';
+import type { CsvScanner } from './csv-scanner';
 
 export type CsvProblemKind = 'unterminated-quote' | 'malformed-quote' | 'field-too-large' | 'row-too-large';
+
+/** Where a scan stopped on a problem: the record (0 = header, k = data row k) and line it is in. */
+export interface ScanStop {
+  kind: CsvProblemKind;
+  record: number;
+  line: number;
+}
+
+/**
+ * A run of characters took the field and/or the row over its limit; character by character the
+ * field limit is checked first, so it wins when both are crossed at the same character.
+ */
+export function sizeProblem(fieldOver: number, rowOver: number): CsvProblemKind {
+  return fieldOver >= rowOver ? 'field-too-large' : 'row-too-large';
+}
 
 export interface CsvProblem {
   kind: CsvProblemKind;
@@ -13,12 +28,13 @@ export interface CsvProblem {
 }
 
 /** The problem a scan stopped on, as data row number and message; null if none. */
-export function scanProblem(s: ScanState): CsvProblem | null {
-  if (s.problemKind === null) return null;
+export function scanProblem(s: CsvScanner): CsvProblem | null {
+  const stop = s.problem;
+  if (stop === null) return null;
   return {
-    kind: s.problemKind,
-    rowNumber: s.problemRecord,
-    message: problemMessage(s.problemKind, s.problemRecord, s.problemLine, s),
+    kind: stop.kind,
+    rowNumber: stop.record,
+    message: problemMessage(stop.kind, stop.record, stop.line, s),
   };
 }
 

@@ -1,22 +1,17 @@
 import { parseString } from 'fast-csv';
-import {
-  CsvDelimiter,
-  ScanLimits,
-  createScanState,
-  dataRowCount,
-  isJsWhitespace,
-  scanText,
-} from './csv-scanner';
+import { CsvDelimiter, CsvScanner } from './csv-scanner';
+import { ScanLimits } from './csv-limits';
+import { isJsWhitespace } from './csv-characters';
 import { findHeader } from './header-detection';
 import { scanProblem } from './csv-problems';
 
 const ROOMY: ScanLimits = { maxFieldChars: 65536, maxRowChars: 1 << 20 };
 
 function scanAll(text: string, delimiter: CsvDelimiter = ',', limits = ROOMY, pieces: string[] = [text]) {
-  const s = createScanState(delimiter, limits);
-  pieces.forEach((piece, index) => scanText(s, piece, index === pieces.length - 1));
-  if (pieces.length === 0) scanText(s, '', true);
-  return { rows: dataRowCount(s), problem: scanProblem(s), records: s.records };
+  const s = new CsvScanner(delimiter, limits);
+  pieces.forEach((piece, index) => s.scan(piece, index === pieces.length - 1));
+  if (pieces.length === 0) s.scan('', true);
+  return { rows: s.dataRowCount, problem: scanProblem(s), records: s.records };
 }
 
 function fastCsv(text: string, delimiter: CsvDelimiter = ','): Promise<string[][] | string> {
@@ -82,7 +77,7 @@ describe('fast-csv quirks the scanner mirrors', () => {
   });
 });
 
-describe('scanText', () => {
+describe('CsvScanner', () => {
   const samples = [
     'h1,h2\r\na,b\r\n\r\n"x\r\ny",z\r\n',
     'h\n"a""b",c\n\n ,\n"",\nd',
@@ -160,12 +155,12 @@ describe('scanText', () => {
   });
 
   it('reports where the record being read starts, for cutting text on record boundaries', () => {
-    const s = createScanState(',', ROOMY);
-    scanText(s, 'h\na,"b\n');
+    const s = new CsvScanner(',', ROOMY);
+    s.scan('h\na,"b\n');
     expect(s.recordStart).toBe(2);
-    scanText(s, 'c"\nd');
+    s.scan('c"\nd');
     expect(s.recordStart).toBe(3);
-    scanText(s, 'ef');
+    s.scan('ef');
     expect(s.recordStart).toBe(-1);
   });
 });

@@ -1,5 +1,6 @@
 // Header and delimiter detection: the first non-blank record, read under each candidate delimiter.
-import { CsvDelimiter, ScanLimits, createScanState, scanText } from './csv-scanner';
+import { CsvDelimiter, CsvScanner, FieldEnds } from './csv-scanner';
+import type { ScanLimits } from './csv-limits';
 import { problemMessage } from './csv-problems';
 
 /** Candidates for delimiter detection, in tie-break order. */
@@ -28,13 +29,15 @@ export function findHeader(
   let firstProblem: string | null = null;
   let blank = false;
   for (const delimiter of candidates) {
-    const s = createScanState(delimiter, limits, { capture: true, stopAfterFirstRecord: true });
-    scanText(s, text, final);
-    if (s.firstRecord !== null) {
-      if (best === null || s.firstRecord.length > best.fields.length)
-        best = { delimiter, fields: s.firstRecord };
-    } else if (s.problemKind !== null) {
-      firstProblem ??= problemMessage(s.problemKind, 0, s.problemLine, s);
+    const record = new FirstRecordValues();
+    const s = new CsvScanner(delimiter, limits, record);
+    s.scan(text, final);
+    const problem = s.problem;
+    if (s.records > 0) {
+      if (best === null || record.values.length > best.fields.length)
+        best = { delimiter, fields: record.values };
+    } else if (problem !== null) {
+      firstProblem ??= problemMessage(problem.kind, 0, problem.line, s);
     } else if (!final) {
       return { status: 'pending' };
     } else {
@@ -45,4 +48,32 @@ export function findHeader(
   // A reading that finds only blank records beats one that stumbles ('"",""' is blank with commas).
   if (firstProblem !== null && !blank) return { status: 'invalid', message: firstProblem };
   return { status: 'empty' };
+}
+
+const DOUBLED_QUOTE = /""/g;
+
+/** The values of the first non-blank record, cut from the text where the scanner says its fields end. */
+class FirstRecordValues implements FieldEnds {
+  values: string[] = [];
+  private fieldStart = 0;
+
+  fieldEnded(text: string, end: number): void {
+    this.values.push(fieldValue(text.slice(this.fieldStart, end)));
+    this.fieldStart = end + 1;
+  }
+
+  recordEnded(blank: boolean): void {
+    if (blank) this.values = [];
+  }
+}
+
+/**
+ * A field's value as fast-csv gives it, from its raw text: trimmed (a line end before the field is
+ * whitespace too) and, when quoted, without the quotes and with "" as one quote. The scanner has
+ * checked the field, so a quoted one is its quoted text with only whitespace around.
+ */
+function fieldValue(raw: string): string {
+  const trimmed = raw.trim();
+  if (!trimmed.startsWith('"')) return trimmed;
+  return trimmed.slice(1, -1).replace(DOUBLED_QUOTE, '"').trim();
 }

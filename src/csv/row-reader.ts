@@ -13,7 +13,8 @@
 import { Readable, Transform, TransformCallback, pipeline } from 'stream';
 import * as iconv from 'iconv-lite';
 import { parse } from 'fast-csv';
-import { CsvDelimiter, ScanState, createScanState, defaultMaxRowChars, scanText } from './csv-scanner';
+import { CsvDelimiter, CsvScanner } from './csv-scanner';
+import { defaultMaxRowChars } from './csv-limits';
 import { CsvEncoding } from './encoding/encoding';
 import { CsvProblem } from './csv-problems';
 import { CsvProblemKind } from './csv-problems';
@@ -97,7 +98,7 @@ export async function* readDataRows(source: Readable, opts: ReaderOptions): Asyn
 /** Decodes, and passes on text that ends on a record boundary, stopping before an unreadable record. */
 class RecordGuard extends Transform {
   private readonly decoder: ReturnType<typeof iconv.getDecoder>;
-  private readonly scan: ScanState;
+  private readonly scanner: CsvScanner;
   /** Text of the record being read, not yet passed on (it started in an earlier chunk). */
   private tail = '';
   private ended = false;
@@ -106,7 +107,7 @@ class RecordGuard extends Transform {
   constructor(opts: ReaderOptions) {
     super({ readableObjectMode: true });
     this.decoder = iconv.getDecoder(opts.encoding);
-    this.scan = createScanState(opts.delimiter, {
+    this.scanner = new CsvScanner(opts.delimiter, {
       maxFieldChars: opts.maxFieldChars,
       maxRowChars: opts.maxRowChars ?? defaultMaxRowChars(opts.maxFieldChars),
     });
@@ -123,9 +124,9 @@ class RecordGuard extends Transform {
   }
 
   private consume(text: string, final: boolean): void {
-    const scan = this.scan;
-    scanText(scan, text, final);
-    if (scan.problemKind !== null) {
+    const scan = this.scanner;
+    scan.scan(text, final);
+    if (scan.problem !== null) {
       // Pass on what precedes the record with the problem, then end fast-csv's input.
       if (scan.recordStart >= 0) this.pass(this.tail + text.slice(0, scan.recordStart));
       this.problem = scanProblem(scan);

@@ -3,6 +3,7 @@ import { Readable } from 'stream';
 import { DataRow, ReaderOptions, readDataRows } from '../../src/csv/row-reader';
 import { IMPORT_HEADER } from '../../src/import/rules/columns';
 import { InspectionResult, UploadInspector, UploadInspectorOptions } from '../../src/csv/upload-inspector';
+import { UploadRejectedError } from '../../src/csv/upload-rejections';
 
 /** A byte stream of `bytes` cut into pieces of `size` bytes, or of sizes drawn by `nextSize`. */
 export function chunkedStream(bytes: Buffer, size: number | (() => number) = 65536): Readable {
@@ -35,6 +36,17 @@ export async function inspectBytes(
   } catch (err) {
     return { result: null, error: err as Error, output: Buffer.concat(out) };
   }
+}
+
+/** The UploadRejectedError the inspector refuses `bytes` with; throws if it accepts them or fails otherwise. */
+export async function inspectionRejection(
+  bytes: Buffer,
+  opts: Parameters<typeof inspectBytes>[1],
+  size?: number,
+): Promise<UploadRejectedError> {
+  const { error } = await inspectBytes(bytes, opts, size);
+  if (error instanceof UploadRejectedError) return error;
+  throw new Error(`expected the upload to be rejected, got ${error === null ? 'no error' : error.message}`);
 }
 
 export interface Reading {

@@ -1,13 +1,9 @@
 import { isUtf8 } from 'buffer';
-import {
-  Utf16Decoder,
-  Utf8Validator,
-  describeBinarySignature,
-  firstInvalidUtf8,
-  indexOfUndefined1252,
-  sniffBom,
-  utf8CompleteLength,
-} from './encoding';
+import { sniffBom } from './encoding';
+import { describeBinarySignature } from './signatures';
+import { Utf8Validator, firstInvalidUtf8, utf8CompleteLength } from './utf8';
+import { indexOfUndefined1252 } from './windows-1252';
+import { Utf16Decoder } from './utf16';
 import { seededRandom } from '../../../test/support/csv-test-streams';
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);

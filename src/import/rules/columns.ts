@@ -1,4 +1,4 @@
-import type { HeaderCheck } from '../../csv/upload-inspector';
+import type { HeaderCheck } from '../../csv/upload-header';
 
 /**
  * Maps a CSV header row to the fields the import understands. Names match case-insensitively,

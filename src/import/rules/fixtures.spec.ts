@@ -1,52 +1,14 @@
 /**
- * Every file in test/fixtures/csv goes through the UploadInspector (in chunks of 1, 7 and 64 KiB
- * bytes) and, when accepted, through the row reader and the row rules.
+ * Every file in test/fixtures/csv that imports goes through the UploadInspector (in chunks of 1, 7
+ * and 64 KiB bytes), the row reader and the row rules; fixtures-refused.spec.ts has the others.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { mapColumns } from './columns';
 import { CsvDelimiter } from '../../csv/csv-scanner';
 import { CsvEncoding } from '../../csv/encoding/encoding';
 import { csvLine } from './report-csv';
-import { inspectBytes, readBytes } from '../../../test/support/csv-test-streams';
-import { CsvFormatError } from '../../csv/row-reader';
+import { acceptedFixture } from '../../../test/support/csv-fixtures';
 import { ErrorReason, validateRow } from './row-rules';
-import { InspectionResult, UploadRejectedError } from '../../csv/upload-inspector';
-
-const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'csv');
-const MAX_FIELD_CHARS = 65536;
-
-async function inspectFixture(name: string) {
-  const bytes = readFileSync(join(FIXTURES, name));
-  const runs = await Promise.all(
-    [1, 7, 65536].map((size) => inspectBytes(bytes, { maxFieldChars: MAX_FIELD_CHARS }, size)),
-  );
-  for (const run of runs) {
-    expect(run.output.equals(bytes.subarray(0, run.output.length))).toBe(true);
-    expect(run.result).toEqual(runs[2].result);
-    expect(run.error?.message).toEqual(runs[2].error?.message);
-  }
-  return { bytes, ...runs[2] };
-}
-
-async function accepted(name: string) {
-  const { bytes, result, error } = await inspectFixture(name);
-  expect(error).toBeNull();
-  const inspection = result as InspectionResult;
-  const reading = await readBytes(
-    bytes,
-    { encoding: inspection.encoding, delimiter: inspection.delimiter, maxFieldChars: MAX_FIELD_CHARS },
-    5,
-  );
-  // the inspector's count and verdict are the reader's
-  expect(reading.rows).toHaveLength(inspection.rowCount);
-  if (inspection.problem === null) expect(reading.error).toBeNull();
-  else {
-    expect(reading.error).toBeInstanceOf(CsvFormatError);
-    expect(reading.error).toMatchObject(inspection.problem);
-  }
-  return { inspection, rows: reading.rows, error: reading.error };
-}
+import { InspectionResult } from '../../csv/upload-inspector';
 
 function outcomes(inspection: InspectionResult, rows: { fields: string[] }[]): (ErrorReason | 'ok')[] {
   const { columns } = mapColumns(inspection.header);
@@ -131,7 +93,7 @@ describe('CSV fixtures that import', () => {
       ],
     ],
   ])('%s', async (name, encoding, hasBom, delimiter, expectedRows) => {
-    const { inspection, rows } = await accepted(name);
+    const { inspection, rows } = await acceptedFixture(name);
     expect(inspection).toMatchObject({
       encoding,
       hasBom,
@@ -145,7 +107,7 @@ describe('CSV fixtures that import', () => {
   });
 
   it('semicolon-comma-decimal.csv: semicolon detected, decimal comma accepted', async () => {
-    const { inspection, rows } = await accepted('semicolon-comma-decimal.csv');
+    const { inspection, rows } = await acceptedFixture('semicolon-comma-decimal.csv');
     expect(inspection).toMatchObject({ delimiter: ';', rowCount: 3 });
     const { columns } = mapColumns(inspection.header);
     expect(rows.map((row) => validateRow(row.fields, columns, inspection.header.length, true))).toEqual([
@@ -156,7 +118,7 @@ describe('CSV fixtures that import', () => {
   });
 
   it('blank-rows.csv: blank rows (also before the header) are skipped and not numbered', async () => {
-    const { inspection, rows } = await accepted('blank-rows.csv');
+    const { inspection, rows } = await acceptedFixture('blank-rows.csv');
     expect(inspection).toMatchObject({ header: ['clientCode', 'serviceCode'], rowCount: 2 });
     expect(rows).toEqual([
       { rowNumber: 1, fields: ['C000001', 'S0001'] },
@@ -165,13 +127,13 @@ describe('CSV fixtures that import', () => {
   });
 
   it('ragged-rows.csv: short rows read with empty fields, non-empty extras are malformed', async () => {
-    const { inspection, rows } = await accepted('ragged-rows.csv');
+    const { inspection, rows } = await acceptedFixture('ragged-rows.csv');
     expect(rows.map((row) => row.fields.length)).toEqual([2, 3, 8, 6]);
     expect(outcomes(inspection, rows)).toEqual(['ok', 'ok', 'ok', 'MALFORMED_ROW']);
   });
 
   it('header-aliases.csv: names matched loosely, aliases, unknown columns ignored', async () => {
-    const { inspection, rows } = await accepted('header-aliases.csv');
+    const { inspection, rows } = await acceptedFixture('header-aliases.csv');
     expect(inspection.header).toEqual([
       'Client Code',
       'SERVICE_CODE',
@@ -206,13 +168,13 @@ describe('CSV fixtures that import', () => {
   });
 
   it('header-only.csv: no data rows', async () => {
-    const { inspection, rows } = await accepted('header-only.csv');
+    const { inspection, rows } = await acceptedFixture('header-only.csv');
     expect(inspection).toMatchObject({ rowCount: 0, header: ['clientCode', 'serviceCode', 'quantity'] });
     expect(rows).toEqual([]);
   });
 
   it('mixed.csv: every error reason, in file order, with value errors before lookups', async () => {
-    const { inspection, rows } = await accepted('mixed.csv');
+    const { inspection, rows } = await acceptedFixture('mixed.csv');
     expect(inspection.rowCount).toBe(15);
     expect(rows.map((row) => row.rowNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     // rows 3-5 pass the value rules and are skipped later (unknown client, unknown service, already assigned)
@@ -236,7 +198,7 @@ describe('CSV fixtures that import', () => {
   });
 
   it('formula-injection.csv: values are read as written, and csvLine makes them safe', async () => {
-    const { inspection, rows } = await accepted('formula-injection.csv');
+    const { inspection, rows } = await acceptedFixture('formula-injection.csv');
     expect(inspection.header).toEqual(['clientCode', 'serviceCode', 'quantity', 'notes', '@extra']);
     expect(rows.map((row) => row.fields.slice(2))).toEqual([
       ['', '=HYPERLINK("http://example.invalid","click")', '+cmd'],
@@ -249,57 +211,5 @@ describe('CSV fixtures that import', () => {
         "C000001,S0001,'-5,'@SUM(1+1),'-2+3\r\n" +
         'C999998,S0001,,"a, ""quoted"" value",\'=1+1\r\n',
     );
-  });
-});
-
-describe('CSV fixtures with a row that cannot be read', () => {
-  it.each<[string, string, number, number, RegExp]>([
-    [
-      'unterminated-quote.csv',
-      'unterminated-quote',
-      2,
-      1,
-      /^Row 2 \(line 3 of the file\) opens a quoted value/,
-    ],
-    [
-      'malformed-quote.csv',
-      'malformed-quote',
-      2,
-      1,
-      /^Row 2 \(line 3 of the file\) has text after the closing quote/,
-    ],
-    [
-      'oversized-field.csv',
-      'field-too-large',
-      2,
-      1,
-      /^Row 2 \(line 3 of the file\) has a value longer than 65536/,
-    ],
-  ])('%s', async (name, kind, rowNumber, rowCount, message) => {
-    const { inspection, rows, error } = await accepted(name);
-    expect(inspection.rowCount).toBe(rowCount);
-    expect(inspection.problem).toEqual({ kind, rowNumber, message: expect.stringMatching(message) });
-    expect(rows).toHaveLength(rowCount);
-    expect(error).toMatchObject({ kind, rowNumber });
-  });
-});
-
-describe('CSV fixtures that are rejected at upload', () => {
-  it.each<[string, 400 | 415, RegExp]>([
-    ['empty.csv', 400, /^The file is empty/],
-    ['whitespace-only.csv', 400, /^The file is empty/],
-    [
-      'missing-column.csv',
-      400,
-      /^Missing required column\(s\): serviceCode\. Found columns: clientCode, qty, price\./,
-    ],
-    ['duplicate-columns.csv', 400, /^Duplicate column\(s\)/],
-    ['binary.xlsx', 415, /^The file is an Excel workbook \(\.xlsx\/zip\)/],
-    ['pdf.csv', 415, /^The file is a PDF document, not CSV/],
-    ['nul-bytes.csv', 415, /^The file contains NUL bytes/],
-  ])('%s → %i', async (name, status, message) => {
-    const { error } = await inspectFixture(name);
-    expect(error).toBeInstanceOf(UploadRejectedError);
-    expect(error).toMatchObject({ status, message: expect.stringMatching(message) });
   });
 });

@@ -7,7 +7,8 @@ import { AppConfig } from '../../config/app-config';
 import { DependencyUnavailableError, DomainError, PayloadTooLargeError } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
 import { IMPORT_HEADER } from '../rules/columns';
-import { UploadInspector, UploadRejectedError } from '../../csv/upload-inspector';
+import { UploadInspector } from '../../csv/upload-inspector';
+import { UploadRejectedError } from '../../csv/upload-rejections';
 import type { InspectionResult } from '../../csv/upload-inspector';
 
 /** What the controller receives for the uploaded file once it is stored and inspected. */
