@@ -1,16 +1,5 @@
 import { ColumnMap, mapColumns } from './columns';
-import {
-  ERROR_REASONS,
-  RowVerdict,
-  SKIP_MESSAGES,
-  SKIP_REASONS,
-  codePointLength,
-  isBlankRecord,
-  isCalendarDate,
-  normalizePrice,
-  skipMessage,
-  validateRow,
-} from './row-rules';
+import { ERROR_REASONS, RowVerdict, isCalendarDate, validateRow } from './row-rules';
 
 const HEADER = ['clientCode', 'serviceCode', 'quantity', 'unitPrice', 'startDate', 'endDate', 'notes'];
 const COLUMNS: ColumnMap = mapColumns(HEADER).columns;
@@ -299,43 +288,5 @@ describe('validateRow', () => {
       notes: 'hello',
       quantity: null,
     });
-  });
-});
-
-describe('skip reasons', () => {
-  it('has a sentence for each, naming the codes', () => {
-    expect(SKIP_REASONS).toEqual([
-      'CLIENT_NOT_FOUND',
-      'CLIENT_INACTIVE',
-      'SERVICE_NOT_FOUND',
-      'ALREADY_ASSIGNED',
-      'NOT_ASSIGNED',
-      'DUPLICATE_IN_FILE',
-    ]);
-    expect(skipMessage('CLIENT_INACTIVE', 'X', 'Y')).toBe(
-      'Client "X" is inactive; services are not assigned to inactive clients.',
-    );
-    expect(skipMessage('CLIENT_NOT_FOUND', 'X', 'Y')).toBe('No client with code "X".');
-    expect(skipMessage('SERVICE_NOT_FOUND', 'X', 'Y')).toBe('No billable service with code "Y".');
-    expect(SKIP_MESSAGES.ALREADY_ASSIGNED('X', 'Y')).toBe('Client "X" already has service "Y".');
-  });
-});
-
-describe('helpers', () => {
-  it('isBlankRecord: every field empty after trimming', () => {
-    expect(isBlankRecord([])).toBe(true);
-    expect(isBlankRecord(['', ' ', '\t'])).toBe(true);
-    expect(isBlankRecord(['', 'x'])).toBe(false);
-  });
-
-  it('normalizePrice', () => {
-    expect(normalizePrice('0,5', true)).toBe('0.50');
-    expect(normalizePrice('0,5', false)).toBeNull();
-  });
-
-  it('codePointLength counts a surrogate pair once and a lone surrogate as one', () => {
-    expect(codePointLength('a😀b')).toBe(3);
-    expect(codePointLength('\ud83d')).toBe(1);
-    expect(codePointLength('')).toBe(0);
   });
 });
