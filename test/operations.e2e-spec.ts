@@ -182,7 +182,7 @@ describe('Operations: Prometheus metrics (e2e)', () => {
     expect(valueOf(m, 'service_import_imports_total', { status: 'Cancelled' })).toBeUndefined();
 
     const rows = (outcome: string, reason: string) =>
-      valueOf(m, 'service_import_rows_total', { outcome, reason, dry_run: 'false' });
+      valueOf(m, 'service_import_rows_total', { outcome, reason, dry_run: 'false', mode: 'create' });
     expect(rows('Created', '')).toBe(2);
     expect(rows('Skipped', 'ALREADY_ASSIGNED')).toBe(1);
     expect(rows('Skipped', 'CLIENT_NOT_FOUND')).toBe(1);
@@ -300,7 +300,12 @@ describe('Operations: structured logs and worker metrics (e2e)', () => {
     const m = parseMetrics(await res.text());
     expect(valueOf(m, 'service_import_imports_total', { status: 'Completed' })).toBe(1);
     expect(
-      valueOf(m, 'service_import_rows_total', { outcome: 'Created', reason: '', dry_run: 'false' }),
+      valueOf(m, 'service_import_rows_total', {
+        outcome: 'Created',
+        reason: '',
+        dry_run: 'false',
+        mode: 'create',
+      }),
     ).toBe(2);
     expect(valueOf(m, 'service_import_batch_duration_seconds_count', { dry_run: 'false' })).toBeGreaterThan(
       0,
