@@ -75,8 +75,8 @@ describe('Idempotency-Key (e2e)', () => {
       statusCode: 422,
       error: 'Unprocessable Entity',
       message:
-        `The Idempotency-Key "order-2" was already used for import ${first.body.code} with a different file ` +
-        'or dryRun value. Use a new key for a new upload.',
+        `The Idempotency-Key "order-2" was already used for import ${first.body.code} with a different file, ` +
+        'dryRun or mode value. Use a new key for a new upload.',
     });
     await post(t.app, ALICE, 'order-2', CSV, '?dryRun=true').expect(422);
     expect(await jobsWithKey('order-2')).toBe(1);

