@@ -85,6 +85,7 @@ describe('OpenAPI document (e2e)', () => {
         'committedFromCode',
         'commitCode',
         'retryOfCode',
+        'commitCountersDiffer',
       ].sort(),
     );
     expect(p.failureReason.description).toMatch(/Failed/);

@@ -73,6 +73,7 @@ describe('per-row results (e2e)', () => {
     ]);
     expect(res.body.items[0]).toEqual({
       rowNumber: 2,
+      originalRowNumber: null, // an uploaded file, not a retry
       outcome: 'Skipped',
       reason: 'CLIENT_NOT_FOUND',
       message: 'No client with code "NOPE".',

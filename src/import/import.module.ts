@@ -16,6 +16,9 @@ import { ImportController } from './import.controller';
 import { ImportService } from './import.service';
 import { QueueModule } from './queue/queue.module';
 import { ImportQueueProducer } from './queue/import-queue.producer';
+import { DerivedImportsController } from './derive/derived-imports.controller';
+import { ImportCommitService } from './derive/import-commit.service';
+import { ImportRetryService } from './derive/import-retry.service';
 import { ImportChangesController } from './changes/import-changes.controller';
 import { ImportChangesService } from './changes/import-changes.service';
 import { ImportRowsController } from './rows/import-rows.controller';
@@ -55,7 +58,13 @@ import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
       }),
     }),
   ],
-  controllers: [ImportController, ImportEventsController, ImportRowsController, ImportChangesController],
+  controllers: [
+    ImportController,
+    DerivedImportsController,
+    ImportEventsController,
+    ImportRowsController,
+    ImportChangesController,
+  ],
   providers: [
     ImportService,
     ImportAdmission,
@@ -68,6 +77,8 @@ import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
     ImportEventsService,
     ImportRowsService,
     ImportChangesService,
+    ImportCommitService,
+    ImportRetryService,
   ],
   exports: [ImportQueueProducer, ImportJobStateService, ImportEventsPublisher, ImportMetrics],
 })

@@ -88,8 +88,15 @@ export class ImportService {
       rowCount: inspection.rowCount,
       uploadProblem: inspection.problem?.message ?? null,
     });
-    const job = admitted.job;
-    if (admitted.replayed) return this.toDto(job);
+    if (admitted.replayed) return this.toDto(admitted.job);
+    return this.start(admitted.job, upload.key);
+  }
+
+  /**
+   * Queues a job just admitted and answers it as queued. A job that cannot be queued is not kept,
+   * nor `ownFile`, the stored file only it uses (a commit shares its dry run's file: null).
+   */
+  async start(job: ServiceImportJob, ownFile: string | null): Promise<ServiceImportJobDto> {
     // The answer shows the job as queued: read before queueing, since a worker may start it at once.
     const queued = await this.jobs.findOneByOrFail({ id: job.id });
     try {
@@ -97,12 +104,14 @@ export class ImportService {
     } catch (error) {
       this.logger.error(jobLog(job.code, `Could not be queued: ${(error as Error).message}`));
       await this.jobs.delete({ id: job.id }).catch(() => undefined);
-      await this.storage.delete(upload.key).catch(() => undefined);
+      if (ownFile) await this.storage.delete(ownFile).catch(() => undefined);
       throw new DependencyUnavailableError(
         'The import queue (Redis) is unavailable right now; nothing was created. Try again.',
       );
     }
-    this.logger.log(jobLog(job.code, `Queued: ${job.fileName}`, { rows: job.rowCount, dryRun: job.dryRun }));
+    this.logger.log(
+      jobLog(job.code, `Queued: ${job.fileName}`, { rows: job.rowCount, dryRun: job.dryRun, mode: job.mode }),
+    );
     return this.toDto(queued);
   }
 
@@ -197,7 +206,7 @@ export class ImportService {
     return job;
   }
 
-  private async toDto(job: ServiceImportJobView): Promise<ServiceImportJobDto> {
+  async toDto(job: ServiceImportJobView): Promise<ServiceImportJobDto> {
     const hasReport =
       job.status === ImportStatus.Completed &&
       job.skippedCount + job.errorCount > 0 &&
@@ -211,13 +220,31 @@ export class ImportService {
   private async linksOf(job: ServiceImportJobView): Promise<ServiceImportJobLinks> {
     const mayBeCommitted = job.dryRun && job.status === ImportStatus.Completed;
     if (!job.committedFromId && !job.retryOfId && !mayBeCommitted) return NO_LINKS;
+    // The other half of a commit (the dry run of a commit, the commit of a dry run), to compare counters.
     const [links] = await this.jobs.query(
-      `SELECT (SELECT code FROM service_import_jobs WHERE id = $1) AS "committedFromCode",
+      `WITH pair AS (
+         SELECT status, created_count, updated_count, unchanged_count, skipped_count, error_count
+           FROM service_import_jobs WHERE id = $1 OR committed_from_id = $3 LIMIT 1)
+       SELECT (SELECT code FROM service_import_jobs WHERE id = $1) AS "committedFromCode",
               (SELECT code FROM service_import_jobs WHERE id = $2) AS "retryOfCode",
-              (SELECT code FROM service_import_jobs WHERE committed_from_id = $3) AS "commitCode"`,
-      [job.committedFromId, job.retryOfId, mayBeCommitted ? job.id : null],
+              (SELECT code FROM service_import_jobs WHERE committed_from_id = $3) AS "commitCode",
+              (SELECT CASE WHEN $4::text = 'Completed' AND status = 'Completed'
+                           THEN (created_count, updated_count, unchanged_count, skipped_count, error_count)
+                                IS DISTINCT FROM ($5::int, $6::int, $7::int, $8::int, $9::int) END
+                 FROM pair) AS "commitCountersDiffer"`,
+      [
+        job.committedFromId,
+        job.retryOfId,
+        mayBeCommitted ? job.id : null,
+        job.status,
+        job.createdCount,
+        job.updatedCount,
+        job.unchangedCount,
+        job.skippedCount,
+        job.errorCount,
+      ],
     );
-    return links as ServiceImportJobLinks;
+    return { ...links, commitCountersDiffer: links.commitCountersDiffer ?? null } as ServiceImportJobLinks;
   }
 
   private async signReport(job: Pick<ServiceImportJob, 'reportKey' | 'fileName'>): Promise<string> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import type { Principal } from '../../auth/principal';
-import { TooManyRequestsError, UnprocessableError } from '../../common/domain-errors';
+import { NotFoundError, TooManyRequestsError, UnprocessableError } from '../../common/domain-errors';
 import { AppConfig } from '../../config/app-config';
 import { StorageService } from '../../storage/storage.service';
 import { IDEMPOTENCY_KEY_HEADER, importRequestHash, parseIdempotencyKey } from './idempotency';
@@ -17,6 +17,7 @@ export const ACTIVE_CAP_RETRY_AFTER_SECONDS = 30;
 // pg_advisory_xact_lock(class, hashtext(owner)): serialises one principal's admissions only.
 const ADMISSION_LOCK_CLASS = 0x5349_4a41;
 const IDEMPOTENCY_INDEX = 'UQ_service_import_jobs_idempotency';
+const COMMITTED_FROM_INDEX = 'UQ_service_import_jobs_committed_from';
 
 export interface AdmissionRequest {
   principal: Principal;
@@ -46,21 +47,24 @@ export class ImportAdmission {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * `recordWith`, if given, runs in the transaction that inserts the job, after the insert (a retry
+   * records where its rows come from): both are kept, or neither.
+   */
   async admit(
     upload: StoredUpload,
     request: AdmissionRequest,
     job: Partial<ServiceImportJob>,
+    recordWith?: (m: EntityManager, job: ServiceImportJob) => Promise<void>,
   ): Promise<Admission> {
     const requestHash = importRequestHash(upload.inspection.sha256, request.dryRun, request.mode);
     let admission: Admission;
     try {
       const idempotencyKey = parseIdempotencyKey(request.idempotencyKey);
-      admission = await this.insertOrReplay({
-        ...job,
-        owner: request.principal,
-        idempotencyKey,
-        requestHash,
-      });
+      admission = await this.insertOrReplay(
+        { ...job, owner: request.principal, idempotencyKey, requestHash },
+        recordWith,
+      );
     } catch (error) {
       await this.discard(upload);
       throw error;
@@ -76,7 +80,49 @@ export class ImportAdmission {
     return admission;
   }
 
-  private async insertOrReplay(candidate: Partial<ServiceImportJob>): Promise<Admission> {
+  /**
+   * The real import of a Completed dry run, once: the dry run's row is locked, so a second commit
+   * (or retention deleting its file) waits for the first and then finds its job. `check` says why the
+   * dry run cannot be committed (409, 410), looking at the row as it is under the lock.
+   */
+  async admitCommit(
+    source: ServiceImportJob,
+    check: (locked: ServiceImportJob) => void,
+    candidate: Partial<ServiceImportJob>,
+  ): Promise<Admission> {
+    try {
+      return await this.jobs.manager.transaction(async (m) => {
+        await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          ADMISSION_LOCK_CLASS,
+          source.owner ?? '',
+        ]);
+        const locked = await m.findOne(ServiceImportJob, {
+          where: { id: source.id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!locked) throw new NotFoundError(`No import with code "${source.code}".`);
+        const earlier = await m.findOneBy(ServiceImportJob, { committedFromId: source.id });
+        if (earlier) return { job: earlier, replayed: true };
+        check(locked);
+        await this.checkActiveCap(m, locked.owner);
+        return {
+          job: await m.save(m.create(ServiceImportJob, { ...candidate, committedFromId: source.id })),
+          replayed: false,
+        };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, COMMITTED_FROM_INDEX)) {
+        const earlier = await this.jobs.findOneBy({ committedFromId: source.id });
+        if (earlier) return { job: earlier, replayed: true };
+      }
+      throw error;
+    }
+  }
+
+  private async insertOrReplay(
+    candidate: Partial<ServiceImportJob>,
+    recordWith?: (m: EntityManager, job: ServiceImportJob) => Promise<void>,
+  ): Promise<Admission> {
     const owner = candidate.owner ?? null;
     const key = candidate.idempotencyKey ?? null;
     try {
@@ -85,7 +131,9 @@ export class ImportAdmission {
         const earlier = key === null ? null : await this.findByKey(m, owner, key);
         if (earlier) return { job: earlier, replayed: true };
         await this.checkActiveCap(m, owner);
-        return { job: await m.save(m.create(ServiceImportJob, candidate)), replayed: false };
+        const job = await m.save(m.create(ServiceImportJob, candidate));
+        await recordWith?.(m, job);
+        return { job, replayed: false };
       });
     } catch (error) {
       // The unique index is the final word on a key: whoever lost the race returns the winner's job.

@@ -161,6 +161,17 @@ export class ServiceImportJobDto {
   retryOfCode: string | null;
 
   @ApiProperty({
+    type: 'boolean',
+    nullable: true,
+    description:
+      "For a committed dry run and its commit, once both have Completed: true when the real run's counters " +
+      "(created, updated, unchanged, skipped, error) differ from the dry run's, because the data changed between " +
+      'the two runs (a client or an assignment created or edited, another import). Null otherwise.',
+    example: null,
+  })
+  commitCountersDiffer: boolean | null;
+
+  @ApiProperty({
     type: 'number',
     nullable: true,
     minimum: 0,

@@ -45,12 +45,14 @@ export interface ServiceImportJobLinks {
   committedFromCode: string | null;
   commitCode: string | null;
   retryOfCode: string | null;
+  commitCountersDiffer: boolean | null;
 }
 
 export const NO_LINKS: ServiceImportJobLinks = {
   committedFromCode: null,
   commitCode: null,
   retryOfCode: null,
+  commitCountersDiffer: null,
 };
 
 export function toServiceImportJobDto(

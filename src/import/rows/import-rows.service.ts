@@ -49,6 +49,7 @@ export class ImportRowsService {
         maxBytes: MAX_ROWS_PAGE_BYTES,
         // Every row repeats the header's keys (its values are keyed by them) and some JSON framing.
         bytesPerRow: keysBytes(keys) + 160,
+        withOrigins: job.retryOfId !== null,
       }),
     ]);
     const items = page.rows.map((row) => toRowDto(row, keys));
@@ -88,6 +89,7 @@ function toRowDto(row: NotImportedRow, keys: string[]): ServiceImportRowDto {
   const values: Record<string, string> = Object.fromEntries(keys.map((key, i) => [key, row.values[i] ?? '']));
   return {
     rowNumber: row.row_number,
+    originalRowNumber: row.original_row_number ?? null,
     outcome: row.outcome as ImportRowOutcome,
     reason: row.reason as ImportRowReason,
     message: row.message,

@@ -14,6 +14,8 @@ export interface NotImportedRow {
   reason: string;
   message: string;
   values: string[];
+  /** With `withOrigins` (a retry's rows): the row's number in the file first uploaded. */
+  original_row_number?: number | null;
 }
 
 export interface PageRequest {
@@ -28,6 +30,8 @@ export interface PageRequest {
   maxBytes: number;
   /** What each row costs the caller beyond its values and message (delimiters, keys...). */
   bytesPerRow: number;
+  /** Also read each row's number in the file first uploaded (the rows of a retry). */
+  withOrigins?: boolean;
 }
 
 export interface Page {
@@ -38,10 +42,14 @@ export interface Page {
 
 export async function readNotImportedPage(query: QueryRows, request: PageRequest): Promise<Page> {
   const filter = request.filter ? ` AND ${request.filter.sql}` : '';
+  const origin = request.withOrigins
+    ? `, (SELECT o.original_row_number FROM service_import_row_origins o
+           WHERE o.job_id = $1 AND o.row_number = service_import_rows.row_number) AS original_row_number`
+    : '';
   const rows: (NotImportedRow & { fetched: number })[] = await query(
     bytesBoundedPageSql(
-      'row_number, outcome, reason, message, "values"',
-      `SELECT row_number, outcome, reason, message, "values",
+      `row_number, outcome, reason, message, "values"${request.withOrigins ? ', original_row_number' : ''}`,
+      `SELECT row_number, outcome, reason, message, "values"${origin},
               octet_length("values"::text) + octet_length(message) + $4 AS bytes
          FROM service_import_rows
         WHERE job_id = $1 AND row_number > $2${filter}

@@ -99,14 +99,41 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
       [this.now().toISOString(), this.config.import.retentionDays],
     );
     for (const row of rows) {
-      await this.storage.delete(row.upload_key);
-      if (row.report_key) await this.storage.delete(row.report_key);
-      if (row.changes_report_key) await this.storage.delete(row.changes_report_key);
       await deleteInChunks(this.db, 'service_import_rows', 'job_id', row.id);
+      await deleteInChunks(this.db, 'service_import_row_origins', 'job_id', row.id);
       // The change log goes with the report: retention bounds what an import keeps.
       await this.changes.discard(row.id);
-      await this.db.query(`UPDATE service_import_jobs SET files_deleted_at = now() WHERE id = $1`, [row.id]);
+      await this.deleteFiles(row);
     }
     if (rows.length > 0) this.logger.log(`Retention: deleted the files of ${rows.length} finished import(s)`);
+  }
+
+  /**
+   * A dry run and its commit share one uploaded file: it is deleted with the last of them. The job row
+   * is locked meanwhile, as a commit locks the dry run's: a commit either comes first (its job then
+   * keeps the file) or finds files_deleted_at set (410). Until files_deleted_at is written, a crash
+   * only means the next sweep deletes again.
+   */
+  private async deleteFiles(row: {
+    id: string;
+    upload_key: string;
+    report_key: string | null;
+    changes_report_key: string | null;
+  }): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [locked] = await m.query(
+        `SELECT 1 FROM service_import_jobs WHERE id = $1 AND files_deleted_at IS NULL FOR UPDATE`,
+        [row.id],
+      );
+      if (!locked) return;
+      const [shared] = await m.query(
+        `SELECT 1 FROM service_import_jobs WHERE upload_key = $1 AND id <> $2 AND files_deleted_at IS NULL LIMIT 1`,
+        [row.upload_key, row.id],
+      );
+      if (!shared) await this.storage.delete(row.upload_key);
+      if (row.report_key) await this.storage.delete(row.report_key);
+      if (row.changes_report_key) await this.storage.delete(row.changes_report_key);
+      await m.query(`UPDATE service_import_jobs SET files_deleted_at = now() WHERE id = $1`, [row.id]);
+    });
   }
 }

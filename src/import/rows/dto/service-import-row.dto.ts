@@ -8,6 +8,13 @@ export class ServiceImportRowDto {
   @ApiProperty({ type: 'integer', example: 4 })
   rowNumber: number;
 
+  /**
+   * For the rows of a retry (POST /{code}/retry): the row's number in the file first uploaded (a retry of
+   * a retry maps through to it). Null for an import of an uploaded file.
+   */
+  @ApiProperty({ type: 'integer', nullable: true, example: null })
+  originalRowNumber: number | null;
+
   @ApiProperty({ enum: ImportRowOutcome, enumName: 'ImportRowOutcome', example: ImportRowOutcome.Skipped })
   outcome: ImportRowOutcome;
 

@@ -87,7 +87,8 @@ export class ImportEngine {
       return { kind: 'stopped', why: 'lease-lost' };
     }
     const notImported = await this.state.notImportedCount(job.id);
-    const reportKey = notImported > 0 ? await this.reports.write(job.id, job.header) : null;
+    const reportKey =
+      notImported > 0 ? await this.reports.write(job.id, job.header, job.retryOfId !== null) : null;
     // The change log as one file too (GET /{code}/changes.csv): a dry run's is what it would change.
     const changed = await this.changes.count(job.id);
     const changesKey = changed > 0 ? await this.reports.writeChanges(job.id) : null;

@@ -39,9 +39,17 @@ export class ReportWriter {
     return `reports/${importId}-changes.csv`;
   }
 
-  /** The not-imported report; `header` is the uploaded file's. */
-  write(importId: string, header: string[]): Promise<string> {
-    return this.upload(ReportWriter.keyFor(importId), { kind: 'not-imported', importId, header });
+  /**
+   * The not-imported report; `header` is the uploaded file's. `withOrigins` (a retry) adds each row's
+   * number in the file first uploaded.
+   */
+  write(importId: string, header: string[], withOrigins = false): Promise<string> {
+    return this.upload(ReportWriter.keyFor(importId), {
+      kind: 'not-imported',
+      importId,
+      header,
+      withOrigins,
+    });
   }
 
   /** The change log file: every change record of the import, one line per changed field. */

@@ -16,16 +16,22 @@ export function reportBytesPerRow(width: number): number {
   return width + 64;
 }
 
+/**
+ * `withOrigins` (the report of a retry): a column originalRowNumber after rowNumber, each row's number
+ * in the file first uploaded.
+ */
 export function reportLines(
   header: string[],
   readPage: (after: number) => Promise<Page>,
+  withOrigins = false,
 ): AsyncGenerator<string> {
   const width = header.length;
+  const numbers = withOrigins ? ['rowNumber', 'originalRowNumber'] : ['rowNumber'];
   return csvPages(
-    REPORT_BOM + csvLine(['rowNumber', ...header, 'outcome', 'reason', 'message']),
+    REPORT_BOM + csvLine([...numbers, ...header, 'outcome', 'reason', 'message']),
     readPage,
     (row) => row.row_number,
-    (row) => reportLine(row, width),
+    (row) => reportLine(row, width, withOrigins),
   );
 }
 
@@ -41,10 +47,11 @@ function delimiters(n: number): string {
  * not kept, as in the rows API), empty cells for the columns the row did not have, then outcome,
  * reason and message. The same text as csvLine() of the padded row, without building it.
  */
-export function reportLine(row: NotImportedRow, width: number): string {
+export function reportLine(row: NotImportedRow, width: number, withOrigin = false): string {
   const values = row.values;
   const present = Math.min(values.length, width);
   let line = String(row.row_number);
+  if (withOrigin) line += ',' + String(row.original_row_number ?? '');
   for (let i = 0; i < present; i++) line += ',' + csvCell(values[i] ?? '');
   line += delimiters(width - present);
   return `${line},${csvCell(row.outcome)},${csvCell(row.reason)},${csvCell(row.message)}\r\n`;

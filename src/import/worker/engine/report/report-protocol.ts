@@ -7,7 +7,7 @@ export const MAX_CHUNKS_AHEAD = 2;
 
 /** The not-imported report (the header is the uploaded file's), or the change log file. */
 export type ReportJob =
-  | { kind: 'not-imported'; databaseUrl: string; importId: string; header: string[] }
+  | { kind: 'not-imported'; databaseUrl: string; importId: string; header: string[]; withOrigins: boolean }
   | { kind: 'changes'; databaseUrl: string; importId: string };
 
 export type ToReportThread = { type: 'start'; job: ReportJob } | { type: 'ack' };

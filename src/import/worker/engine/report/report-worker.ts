@@ -51,8 +51,11 @@ function linesOf(job: ReportJob, query: QueryRows): AsyncGenerator<string> {
     return changeLines((after) => readChangePage(query, { changeSet: job.importId, after, ...page }));
   }
   const bytesPerRow = reportBytesPerRow(job.header.length);
-  return reportLines(job.header, (after) =>
-    readNotImportedPage(query, { jobId: job.importId, after, bytesPerRow, ...page }),
+  const { withOrigins } = job;
+  return reportLines(
+    job.header,
+    (after) => readNotImportedPage(query, { jobId: job.importId, after, bytesPerRow, withOrigins, ...page }),
+    withOrigins,
   );
 }
 
