@@ -175,8 +175,10 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
 
     const list = await runCli(['list', '--url', t.baseUrl, '--limit', '2']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^Code\s+Status\s+File/);
-    expect(list.stdout).toMatch(new RegExp(`^${code}\\s+Completed\\s+for-status\\.csv\\s+1/1`, 'm'));
+    expect(list.stdout).toMatch(/^Code\s+Status\s+Mode\s+File\s+Rows\s+Created\s+Updated\s+Unchanged/);
+    expect(list.stdout).toMatch(
+      new RegExp(`^${code}\\s+Completed\\s+create\\s+for-status\\.csv\\s+1/1`, 'm'),
+    );
     expect(list.stdout).toMatch(/1-2 of \d+/);
 
     const cancel = await runCli(['cancel', code, '--url', t.baseUrl]);
@@ -188,6 +190,75 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
     const unknown = await runCli(['status', 'no-such-code', '--url', t.baseUrl]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('HTTP 404 Not Found: No import with code "no-such-code".');
+  });
+
+  it('upserts with --mode, commits a dry run and retries the rows not imported, each followed to its summary', async () => {
+    const out = join(dir, 'derived');
+    mkdirSync(out);
+    const file = csv('upsert.csv', 'clientCode,serviceCode,quantity\nC3,S1,2\nC3,S2,3\nLATER,S1,1\n');
+    const dry = await runCli([
+      'upload',
+      file,
+      '--url',
+      t.baseUrl,
+      '--mode',
+      'upsert',
+      '--dry-run',
+      '--out',
+      out,
+    ]);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toMatch(/import [A-Za-z0-9_-]{22} \(mode upsert, dry run\)/);
+    expect(dry.stdout).toMatch(/Mode\s+upsert\n/);
+    expect(dry.stdout).toMatch(/Created\s+2\n\s*Updated\s+0\n\s*Unchanged\s+0\n\s*Skipped\s+1\n/);
+    const dryCode = /Import ([A-Za-z0-9_-]{22}): Completed \(dry run\)/.exec(dry.stdout)![1];
+
+    const committed = await runCli(['commit', dryCode, '--url', t.baseUrl, '--out', out]);
+    expect(committed.code).toBe(2);
+    expect(committed.stderr).toContain(`Committing dry run ${dryCode}: import `);
+    expect(committed.stdout).toMatch(new RegExp(`Commits\\s+dry run ${dryCode}\\n`));
+    expect(committed.stdout).toMatch(/Created\s+2\n/);
+    const realCode = /Import ([A-Za-z0-9_-]{22}): Completed\n/.exec(committed.stdout)![1];
+    const report = join(out, `upsert-${realCode}-not-imported.csv`);
+    expect(committed.stdout).toContain(`Rows not imported: ${report}`);
+    expect(
+      parseReport(readFileSync(report, 'utf8'))
+        .slice(1)
+        .map((r) => r[1]),
+    ).toEqual(['LATER']);
+
+    await seedCatalog(t.dataSource, ['LATER'], []);
+    const retried = await runCli([
+      'retry',
+      realCode,
+      '--reason',
+      'CLIENT_NOT_FOUND',
+      '--url',
+      t.baseUrl,
+      '--out',
+      out,
+    ]);
+    expect(retried.code).toBe(0);
+    expect(retried.stderr).toContain(
+      `Retrying the CLIENT_NOT_FOUND rows not imported of import ${realCode}: import `,
+    );
+    expect(retried.stdout).toMatch(new RegExp(`Retries\\s+rows of import ${realCode}\\n`));
+    expect(retried.stdout).toMatch(/Created\s+1\n/);
+
+    const again = csv('again.csv', 'clientCode,serviceCode,quantity\nC3,S1,2\nC3,S2,4\n');
+    const upserted = await runCli(['upload', again, '--url', t.baseUrl, '--mode', 'upsert']);
+    expect(upserted.code).toBe(0); // every row imported: updated or unchanged
+    expect(upserted.stdout).toMatch(/Created\s+0\n\s*Updated\s+1\n\s*Unchanged\s+1\n\s*Skipped\s+0\n/);
+
+    const bad = await runCli(['upload', again, '--url', t.baseUrl, '--mode', 'merge']);
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--mode must be one of create, upsert, update'),
+    });
+    const wrong = await runCli(['retry', realCode, '--mode', 'upsert', '--url', t.baseUrl]);
+    expect(wrong.stderr).toContain('The option --mode does not apply to "retry".');
+    const refused = await runCli(['commit', realCode, '--url', t.baseUrl, '--out', out]);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 409 Conflict') });
   });
 
   it('exits 1 with a clear message on usage errors and an unreachable service', async () => {

@@ -44,10 +44,23 @@ export class ApiClient {
   }
 
   /** Streams the file from disk as multipart/form-data (field "file"). */
-  async upload(file: string, dryRun: boolean): Promise<Job> {
+  async upload(file: string, dryRun: boolean, mode?: string): Promise<Job> {
     const form = new FormData();
     form.set('file', await openAsBlob(file, { type: 'text/csv' }), basename(file));
-    return this.json<Job>(`${this.imports}${dryRun ? '?dryRun=true' : ''}`, { method: 'POST', body: form });
+    const query = queryString({ dryRun: dryRun ? 'true' : undefined, mode });
+    return this.json<Job>(`${this.imports}${query}`, { method: 'POST', body: form });
+  }
+
+  commit(code: string): Promise<Job> {
+    return this.json<Job>(`${this.imports}/${encodeURIComponent(code)}/commit`, { method: 'POST' });
+  }
+
+  retry(code: string, query: { outcome?: string; reason?: string; dryRun: boolean }): Promise<Job> {
+    const { dryRun, ...filters } = query;
+    return this.json<Job>(
+      `${this.imports}/${encodeURIComponent(code)}/retry${queryString({ ...filters, dryRun: dryRun ? 'true' : undefined })}`,
+      { method: 'POST' },
+    );
   }
 
   get(code: string): Promise<Job> {

@@ -5,8 +5,12 @@ export const USAGE = `Usage: service-import <command> [options]
 Commands:
   upload <file.csv>   Upload a CSV, follow the import with a progress bar, print a summary and
                       download the rows not imported as <name>-not-imported.csv next to the file.
-                      Exit code: 0 every row created, 2 some rows skipped or with errors,
-                      1 the import Failed or was Cancelled (or any error).
+                      Exit code: 0 every row imported (created, updated or unchanged), 2 some rows
+                      skipped or with errors, 1 the import Failed or was Cancelled (or any error).
+  commit <code>       Run a Completed dry run for real (same file, same mode), then as upload;
+                      the report goes to --out (default: the current folder).
+  retry <code>        Import again the rows an import did not import (after fixing the data),
+                      then as upload; --outcome and --reason pick which rows.
   status <code>       Show an import.
   cancel <code>       Cancel a Queued or InProgress import.
   list                List imports, newest first.
@@ -14,15 +18,20 @@ Commands:
 Options:
   --url <url>         The service (default: $SERVICE_IMPORT_URL or http://localhost:3000)
   --api-key <key>     API key, sent as "Authorization: Bearer <key>" (default: $SERVICE_IMPORT_API_KEY)
-  --dry-run           upload: check the whole file, write nothing ("created" means "would be created")
-  --out <dir>         upload: where to save the not-imported report (default: next to the file)
+  --mode <mode>       upload: create (default: only adds), upsert (adds and updates) or update
+                      (only updates what exists)
+  --dry-run           upload, retry: check the rows, write nothing ("created" means "would be created")
+  --out <dir>         upload, commit, retry: where to save the not-imported report
+                      (default: next to the file; the current folder for commit and retry)
+  --outcome <o>       retry: only Skipped or only Error rows
+  --reason <reason>   retry: only the rows of this reason, e.g. CLIENT_NOT_FOUND
   --status <status>   list: only Queued, InProgress, Completed, Failed or Cancelled imports
   --page <n>          list: page number (default 1)
   --limit <n>         list: imports per page (default 20, at most 100)
   -h, --help          Show this help
 `;
 
-export type Command = 'upload' | 'status' | 'cancel' | 'list' | 'help';
+export type Command = 'upload' | 'commit' | 'retry' | 'status' | 'cancel' | 'list' | 'help';
 
 export interface CliOptions {
   command: Command;
@@ -31,7 +40,10 @@ export interface CliOptions {
   url: string;
   apiKey?: string;
   dryRun: boolean;
+  mode?: string;
   out?: string;
+  outcome?: string;
+  reason?: string;
   status?: string;
   page?: number;
   limit?: number;
@@ -41,7 +53,9 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 const COMMAND_OPTIONS: Record<Exclude<Command, 'help'>, string[]> = {
-  upload: ['dry-run', 'out'],
+  upload: ['dry-run', 'out', 'mode'],
+  commit: ['out'],
+  retry: ['dry-run', 'out', 'outcome', 'reason'],
   status: [],
   cancel: [],
   list: ['status', 'page', 'limit'],
@@ -59,6 +73,9 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         url: { type: 'string' },
         'api-key': { type: 'string' },
         'dry-run': { type: 'boolean' },
+        mode: { type: 'string' },
+        outcome: { type: 'string' },
+        reason: { type: 'string' },
         out: { type: 'string' },
         status: { type: 'string' },
         page: { type: 'string' },
@@ -92,11 +109,23 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     url: baseUrl(values.url ?? env.SERVICE_IMPORT_URL ?? 'http://localhost:3000'),
     apiKey: (values['api-key'] ?? env.SERVICE_IMPORT_API_KEY)?.trim() || undefined,
     dryRun: values['dry-run'] ?? false,
+    mode: oneOf('mode', values.mode, MODES),
     out: values.out,
+    outcome: oneOf('outcome', values.outcome, OUTCOMES),
+    reason: values.reason,
     status: values.status,
     page: positiveInt('page', values.page),
     limit: positiveInt('limit', values.limit),
   };
+}
+
+const MODES = ['create', 'upsert', 'update'];
+const OUTCOMES = ['Skipped', 'Error'];
+
+/** The server names the reasons (400 for an unknown one); modes and outcomes are checked here. */
+function oneOf(name: string, text: string | undefined, allowed: string[]): string | undefined {
+  if (text === undefined || allowed.includes(text)) return text;
+  throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${text}").`);
 }
 
 /** "http://host:3000/", "http://host:3000/api" → "http://host:3000". */

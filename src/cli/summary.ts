@@ -1,3 +1,4 @@
+import { ImportMode } from '../import/rules/import-mode';
 import type { ApiClient, Job } from './api-client';
 import { ERROR_REASONS, SKIP_REASONS } from '../import/rules/row-rules';
 import { formatDuration, formatInt, keyValues, table } from './format';
@@ -33,12 +34,27 @@ export function jobDetails(job: Job): string {
     ['Status', job.phase ? `${job.status} (${job.phase})` : job.status],
     ['File', job.fileName],
   ];
-  if (job.dryRun) pairs.push(['Dry run', 'yes: nothing was written; "Created" means "would be created"']);
+  if (job.mode !== ImportMode.Create) pairs.push(['Mode', job.mode]);
+  if (job.dryRun) {
+    pairs.push(['Dry run', 'yes: nothing was written; the counts say what a real run would do']);
+  }
+  if (job.committedFromCode) pairs.push(['Commits', `dry run ${job.committedFromCode}`]);
+  if (job.commitCode) pairs.push(['Committed as', job.commitCode]);
+  if (job.retryOfCode) pairs.push(['Retries', `rows of import ${job.retryOfCode}`]);
+  if (job.commitCountersDiffer) {
+    pairs.push(['Note', 'the real run counted differently from the dry run: the data changed in between']);
+  }
   const total = job.totalItems === null ? '?' : formatInt(job.totalItems);
   const pct = job.progressPercent === null ? '' : ` (${job.progressPercent.toFixed(1)}%)`;
   pairs.push(
     ['Rows', `${formatInt(job.processedItems)}/${total}${pct}`],
     ['Created', formatInt(job.createdCount)],
+    ...(job.mode === ImportMode.Create
+      ? []
+      : ([
+          ['Updated', formatInt(job.updatedCount)],
+          ['Unchanged', formatInt(job.unchangedCount)],
+        ] as [string, string][])),
     ['Skipped', formatInt(job.skippedCount)],
     ['Errors', formatInt(job.errorCount)],
   );
