@@ -10,7 +10,8 @@ import type { AuthenticatedRequest } from '../../auth/principal';
 /**
  * The throttler behind the upload rate limit: UPLOAD_RATE_LIMIT uploads per
  * UPLOAD_RATE_WINDOW_SECONDS per principal, counted in Redis so that every API process shares one
- * count. Only handlers that use ThrottlerGuard are limited (POST /api/service-imports).
+ * count. Only handlers that use ThrottlerGuard are limited (POST /api/service-imports and
+ * the commit and retry that start an import without an upload).
  */
 @Module({
   imports: [
