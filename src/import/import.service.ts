@@ -25,7 +25,7 @@ import { ownedBy } from './admission/ownership';
 import { ImportQueueProducer } from './queue/import-queue.producer';
 import { ServiceImportJob } from './job/service-import-job.entity';
 import { ReportLinkDto } from './dto/report-link.dto';
-import { StoredUpload } from './upload/csv-upload.storage';
+import { StoredUpload, storedFileColumns } from './upload/csv-upload.storage';
 import {
   NO_LINKS,
   SERVICE_IMPORT_JOB_VIEW_COLUMNS,
@@ -79,14 +79,7 @@ export class ImportService {
       dryRun: options.dryRun,
       mode: options.mode,
       fileName: sanitizeFileName(upload.originalname),
-      uploadKey: upload.key,
-      fileSize: String(upload.size),
-      fileSha256: inspection.sha256,
-      encoding: inspection.encoding,
-      delimiter: inspection.delimiter,
-      header: inspection.header,
-      rowCount: inspection.rowCount,
-      uploadProblem: inspection.problem?.message ?? null,
+      ...storedFileColumns(upload),
     });
     if (admitted.replayed) return this.toDto(admitted.job);
     return this.start(admitted.job, upload.key);

@@ -20,7 +20,7 @@ import { ImportService } from '../import.service';
 import { ImportStatus } from '../job/import-status';
 import { ServiceImportJob } from '../job/service-import-job.entity';
 import { IMPORT_HEADER } from '../rules/columns';
-import type { StoredUpload } from '../upload/csv-upload.storage';
+import { storedFileColumns, type StoredUpload } from '../upload/csv-upload.storage';
 import type { RetryImportQueryDto } from './dto/retry-query.dto';
 import { retryCondition, retryFile } from './retry-file';
 
@@ -56,7 +56,6 @@ export class ImportRetryService {
         `Import ${code} has no rows not imported${describeFilter(request)}: there is nothing to retry.`,
       );
     }
-    const { inspection } = upload;
     const filter = { outcome: request.outcome, reason: request.reason };
     const admitted = await this.admission.admit(
       upload,
@@ -72,14 +71,7 @@ export class ImportRetryService {
         dryRun: request.dryRun ?? false,
         mode: source.mode,
         fileName: source.fileName,
-        uploadKey: upload.key,
-        fileSize: String(upload.size),
-        fileSha256: inspection.sha256,
-        encoding: inspection.encoding,
-        delimiter: inspection.delimiter,
-        header: inspection.header,
-        rowCount: inspection.rowCount,
-        uploadProblem: inspection.problem?.message ?? null,
+        ...storedFileColumns(upload),
         retryOfId: source.id,
         retryFilter: JSON.parse(JSON.stringify(filter)) as typeof filter, // without the absent filters
       },

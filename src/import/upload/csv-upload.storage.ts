@@ -10,6 +10,7 @@ import { IMPORT_HEADER } from '../rules/columns';
 import { UploadInspector } from '../../csv/upload-inspector';
 import { UploadRejectedError } from '../../csv/upload-rejections';
 import type { InspectionResult } from '../../csv/upload-inspector';
+import type { ServiceImportJob } from '../job/service-import-job.entity';
 
 /** What the controller receives for the uploaded file once it is stored and inspected. */
 export interface StoredUpload {
@@ -17,6 +18,26 @@ export interface StoredUpload {
   key: string;
   size: number;
   inspection: InspectionResult;
+}
+
+/** What a job records of its stored file: where it is and what the inspection found. */
+export function storedFileColumns(
+  upload: StoredUpload,
+): Pick<
+  ServiceImportJob,
+  'uploadKey' | 'fileSize' | 'fileSha256' | 'encoding' | 'delimiter' | 'header' | 'rowCount' | 'uploadProblem'
+> {
+  const { inspection } = upload;
+  return {
+    uploadKey: upload.key,
+    fileSize: String(upload.size),
+    fileSha256: inspection.sha256,
+    encoding: inspection.encoding,
+    delimiter: inspection.delimiter,
+    header: inspection.header,
+    rowCount: inspection.rowCount,
+    uploadProblem: inspection.problem?.message ?? null,
+  };
 }
 
 /**
