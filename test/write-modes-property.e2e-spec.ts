@@ -5,14 +5,15 @@
 // invalid, with pairs repeated in other case. Each app has its own batch size, small enough that a
 // pair repeats across batches (and, with two connections, in the batch pipelined behind). Every case
 // compares the counters, every assignment (values, import code), the not-imported report and the
-// change log with the model's.
+// change log with the model's; a dry run is then committed and compared as a real run, and the rows a
+// real run did not import are retried and compared with the model run on just those rows.
 //
 // Seeded and bounded: WRITE_MODES_SEED and WRITE_MODES_RUNS (per batch size) override the defaults.
 import fc from 'fast-check';
 import request from 'supertest';
-import { expectedImport } from './support/assignment-model';
+import { expectedImport, type ModelOutcome, type StoredAssignment } from './support/assignment-model';
 import { readAssignments, seedAssignments } from './support/assignments';
-import { fetchReport, parseReport, seedCatalog, uploadAndWait } from './support/imports';
+import { fetchReport, JobBody, parseReport, seedCatalog, uploadAndWait, waitForEnd } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 import { CATALOG, caseArb, tally, wantedOutcomes, type WriteModeCase } from './support/write-mode-cases';
 
@@ -25,6 +26,8 @@ const reached = new Map<string, number>();
 /** Each outcome in this many cases at least: a generator that drifts from one is noticed. */
 const MIN_CASES = 3;
 let cases = 0;
+/** Cases whose dry run was committed, and cases whose rows not imported were retried. */
+const derived = { commits: 0, retries: 0 };
 
 describe.each([
   { batch: 1, connections: 2 },
@@ -50,6 +53,11 @@ describe.each([
     });
     afterAll(() => t.close());
 
+    /**
+     * A case, then what can follow it: a dry run is committed (the real run of the same file, against
+     * the same data, must be what the model says a real run does), and the rows a real run did not
+     * import are retried (against the data as the run left it: the model run on just those rows).
+     */
     async function oneCase(c: WriteModeCase): Promise<void> {
       cases++;
       const existing = await seedAssignments(t.dataSource, c.existing);
@@ -60,9 +68,52 @@ describe.each([
         'case.csv',
         `?mode=${c.mode}${c.dryRun ? '&dryRun=true' : ''}`,
       );
-      const expected = expectedImport(CATALOG, existing, c.header, c.rows, { ...c, code: job.code });
+      const expected = await expectRun(job, existing, c.header, c.rows, c);
       tally(reached, c, expected, config.batch);
+      let real = job;
+      let realExpected = expected;
+      if (c.dryRun) {
+        real = await started(`/api/service-imports/${job.code}/commit`);
+        derived.commits++;
+        expect(real.committedFromCode).toBe(job.code);
+        realExpected = await expectRun(real, existing, c.header, c.rows, { ...c, dryRun: false });
+        expect(real.commitCountersDiffer).toBe(false);
+      }
+      if (realExpected.report.length === 0) return;
+      const before = await readAssignments(t.dataSource);
+      const retry = await started(`/api/service-imports/${real.code}/retry`);
+      derived.retries++;
+      expect(retry.retryOfCode).toBe(real.code);
+      const originals = realExpected.report.map((line) => Number(line[0]));
+      await expectRun(
+        retry,
+        before,
+        c.header,
+        originals.map((n) => c.rows[n - 1]),
+        { ...c, dryRun: false },
+        originals,
+      );
+    }
 
+    async function started(path: string): Promise<JobBody> {
+      const res = await request(t.app.getHttpServer()).post(path);
+      if (res.status !== 202) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return waitForEnd(t.app, res.body.code);
+    }
+
+    /**
+     * Compares a finished run with the model's: counters, every assignment, the report and the change
+     * log. `originals` (a retry): each row's number in the file first uploaded, a report column.
+     */
+    async function expectRun(
+      job: JobBody,
+      existing: StoredAssignment[],
+      header: string[],
+      rows: string[][],
+      run: { mode: WriteModeCase['mode']; dryRun: boolean },
+      originals?: number[],
+    ): Promise<ModelOutcome> {
+      const expected = expectedImport(CATALOG, existing, header, rows, { ...run, code: job.code });
       expect(job.status).toBe('Completed');
       expect({
         processedItems: job.processedItems,
@@ -85,19 +136,26 @@ describe.each([
       const report = job.notImportedDownloadUrl
         ? parseReport((await fetchReport(job.notImportedDownloadUrl)).text).slice(1)
         : [];
+      if (originals) {
+        expect(report.map((line) => Number(line[1]))).toEqual(
+          expected.report.map((line) => originals[Number(line[0]) - 1]),
+        );
+        report.forEach((line) => line.splice(1, 1));
+      }
       expect(report).toEqual(expected.report);
 
       const log = await request(t.app.getHttpServer())
         .get(`/api/service-imports/${job.code}/changes?limit=100`)
         .expect(200);
       for (const record of log.body.items) {
-        if (record.action !== 'Created' || c.dryRun) continue;
+        if (record.action !== 'Created' || run.dryRun) continue;
         expect(created.get(record.assignmentId)).toBe(`${record.clientCode}/${record.serviceCode}`);
         record.assignmentId = null;
       }
       expect(log.body.items).toEqual(expected.changes);
       const [{ pairs }] = await t.dataSource.query(`SELECT count(*)::int AS pairs FROM assignment_run_pairs`);
       expect(pairs).toBe(0); // forgotten once the run ended
+      return expected;
     }
 
     it(
@@ -124,6 +182,8 @@ describe.each([
 describe('the generated cases (write modes)', () => {
   it('reached every outcome and reason, duplicates within, next to and far from their first row', () => {
     expect(cases).toBeGreaterThan(0);
+    expect(derived.commits).toBeGreaterThan(0);
+    expect(derived.retries).toBeGreaterThan(0);
     // A run the time limit cut short (a loaded machine) saw fewer cases: each outcome at least once then.
     const complete = cases >= RUNS * 3;
     const least = complete ? MIN_CASES : 1;
