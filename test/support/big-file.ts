@@ -55,10 +55,14 @@ export interface SeededAssignment {
  * and notes (i % 3 === 0: Unchanged, unless the row gives more), price 7.00, start 2026-01-01.
  * Special rows, by i % 50:
  * - 7 an unknown client (Skipped CLIENT_NOT_FOUND), 13 an invalid quantity (Error),
- * - 21 the previous row's pair again (Skipped DUPLICATE_IN_FILE, naming that row),
+ * - 21 the previous row's pair again (Skipped DUPLICATE_IN_FILE, naming that row), 29 the pair of
+ *   row i - 1037 again (the same, from a batch committed before: after a crash, from before it),
  * - 33 an end date before the stored start (Error INVALID_DATE_RANGE; Created when not stored),
  * - 41 a new end date and #CLEAR of the notes, 45 a new unit price.
  */
+/** How far back a row of bigUpsertFile repeats a pair (i % 50 === 29): more than a batch. */
+const FAR = 1037;
+
 export function bigUpsertFile(rows: number): {
   csv: string;
   clients: string[];
@@ -98,6 +102,10 @@ export function bigUpsertFile(rows: number): {
       case 21:
         lines.push(`${previous},2,,,,repeat`);
         continue;
+      case 29:
+        if (i < FAR) break;
+        lines.push(`K${((i - FAR) % 200) + 1},Z${Math.floor((i - FAR) / 200) + 1},3,,,,far repeat`);
+        continue;
       case 33:
         lines.push(`${pair},${quantity},,,2025-06-30,row ${i}`);
         break;
@@ -107,9 +115,8 @@ export function bigUpsertFile(rows: number): {
       case 45:
         lines.push(`${pair},${quantity},12.5,,,row ${i}`);
         break;
-      default:
-        lines.push(`${pair},${quantity},,,,row ${i}`);
     }
+    if (lines.length === i + 1) lines.push(`${pair},${quantity},,,,row ${i}`);
     previous = pair;
   }
   return { csv: lines.join('\n') + '\n', clients, services, stored };
