@@ -1,5 +1,7 @@
 // The assignments as a spec seeds and reads them back (codes, not ids; dates and prices as text).
 import { DataSource } from 'typeorm';
+import { CHANGE_ROW_COLUMNS, type ChangeRow, toChangeDto } from '../../src/clients/assignment-change-pages';
+import { AssignmentChangeAction } from '../../src/clients/dto/assignment-change.dto';
 import { byPair, type StoredAssignment } from './assignment-model';
 
 /** Replaces every assignment with `list`; returns them as stored (with their ids), by pair. */
@@ -38,4 +40,54 @@ export async function readAssignments(db: DataSource): Promise<StoredAssignment[
        JOIN billable_services s ON s.id = a.billable_service_id`,
   );
   return rows.sort(byPair);
+}
+
+/**
+ * Keeps the assignments as they are now, ids and all, in a table of the spec's own database, so
+ * restoreAssignments can put them back between runs. The same ids each run, so that what a run
+ * records about a stored assignment (its id in the change log) is comparable from run to run.
+ */
+export async function snapshotAssignments(db: DataSource): Promise<void> {
+  await db.query(`DROP TABLE IF EXISTS assignments_snapshot`);
+  await db.query(`CREATE TABLE assignments_snapshot AS SELECT * FROM client_billable_services`);
+  // Joined by id to 100k assignments: an index and statistics, or the planner guesses a few rows.
+  await db.query(`ALTER TABLE assignments_snapshot ADD PRIMARY KEY (id)`);
+  await db.query(`ANALYZE assignments_snapshot`);
+}
+
+/** The assignments exactly as snapshotAssignments kept them: what runs created is gone, the rest reset. */
+export async function restoreAssignments(db: DataSource): Promise<void> {
+  const columns: { name: string }[] = await db.query(
+    `SELECT column_name AS name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'client_billable_services' AND column_name <> 'id'`,
+  );
+  const list = columns.map((c) => `"${c.name}"`).join(', ');
+  const values = columns.map((c) => `s."${c.name}"`).join(', ');
+  const current = columns.map((c) => `a."${c.name}"`).join(', ');
+  await db.query(
+    `DELETE FROM client_billable_services a WHERE NOT EXISTS (SELECT 1 FROM assignments_snapshot s WHERE s.id = a.id)`,
+  );
+  await db.query(
+    `UPDATE client_billable_services a SET (${list}) = (${values}) FROM assignments_snapshot s
+      WHERE s.id = a.id AND (${current}) IS DISTINCT FROM (${values})`,
+  );
+}
+
+/**
+ * A run's change log in row order (assignment_changes of its change set, the job id), each record as
+ * the API shows it (the same mapping as GET /{code}/changes), one JSON string each. The id of an
+ * assignment the run created is new each run, so it is shown as "(created)"; the id of a stored one is
+ * kept (restoreAssignments keeps ids).
+ */
+export async function readChangeLog(db: DataSource, changeSet: string): Promise<string[]> {
+  const rows: ChangeRow[] = await db.query(
+    `SELECT ${CHANGE_ROW_COLUMNS} FROM assignment_changes WHERE change_set = $1 ORDER BY row_number`,
+    [changeSet],
+  );
+  return rows.map((row) => {
+    const dto = toChangeDto(row);
+    return JSON.stringify(
+      dto.action === AssignmentChangeAction.Created ? { ...dto, assignmentId: '(created)' } : dto,
+    );
+  });
 }

@@ -1,13 +1,33 @@
 // What the specs that disturb a running import (kill -9, SIGTERM, ...) share: upload a file, let the
 // spec interfere, wait for the end, and read back what the import left, to compare with a clean run.
 import { fetchReport, JobBody, upload, waitForEnd } from './imports';
+import { readChangeLog } from './assignments';
 import { TestApp } from './test-app';
 
 export interface ImportResult {
   job: JobBody;
   report: string;
-  /** The assignments the import created, one `client/service/quantity/price/notes` string each. */
+  /**
+   * By default the assignments the import created, one `client/service/quantity/price/notes` string
+   * each; what DisturbedImportOptions.records reads otherwise.
+   */
   records: string[];
+  /** The change log, when DisturbedImportOptions.changeLog asks for it (readChangeLog). */
+  changes: string[];
+}
+
+export interface DisturbedImportOptions {
+  /** The upload's query string, e.g. `?mode=upsert`. */
+  query?: string;
+  /** Reads what the run left in the assignments, once it has ended. */
+  records?: (code: string) => Promise<string[]>;
+  /**
+   * Puts the assignments back as they were before the run, so the next starts from the same state.
+   * Default: deletes them all (the specs that start from none).
+   */
+  reset?: () => Promise<void>;
+  /** Read the run's change log too. */
+  changeLog?: boolean;
 }
 
 export interface JobRow {
@@ -17,7 +37,11 @@ export interface JobRow {
 }
 
 /** `testApp` is read at each call: specs create their app in beforeAll, after this is set up. */
-export function disturbedImports(testApp: () => TestApp, csv: string | Buffer) {
+export function disturbedImports(
+  testApp: () => TestApp,
+  csv: string | Buffer,
+  options: DisturbedImportOptions = {},
+) {
   async function jobRow(code: string): Promise<JobRow> {
     const [row] = await testApp().dataSource.query(
       `SELECT id, processed_items AS processed, status FROM service_import_jobs WHERE code = $1`,
@@ -37,15 +61,9 @@ export function disturbedImports(testApp: () => TestApp, csv: string | Buffer) {
     }
   }
 
-  /** Uploads the file, lets `disturb` interfere, waits for the end, then removes what it created. */
-  async function runImport(disturb: (code: string) => Promise<void>): Promise<ImportResult> {
-    const t = testApp();
-    const res = await upload(t.app, csv, 'big.csv').expect(202);
-    const code = res.body.code as string;
-    await disturb(code);
-    const job = await waitForEnd(t.app, code, 180_000);
-    const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
-    const rows: { r: string }[] = await t.dataSource.query(
+  /** The assignments the import created (the default of DisturbedImportOptions.records). */
+  async function createdRecords(code: string): Promise<string[]> {
+    const rows: { r: string }[] = await testApp().dataSource.query(
       `SELECT c.code || '/' || s.code || '/' || a.quantity || '/' || a.unit_price || '/' || a.notes AS r
          FROM client_billable_services a
          JOIN clients c ON c.id = a.client_id JOIN billable_services s ON s.id = a.billable_service_id
@@ -53,9 +71,22 @@ export function disturbedImports(testApp: () => TestApp, csv: string | Buffer) {
         WHERE j.code = $1 ORDER BY 1`,
       [code],
     );
-    // Leave the catalog as it was, so the next run starts from the same state.
-    await t.dataSource.query(`DELETE FROM client_billable_services`);
-    return { job, report, records: rows.map((r) => r.r) };
+    return rows.map((r) => r.r);
+  }
+
+  /** Uploads the file, lets `disturb` interfere, waits for the end, then resets the assignments. */
+  async function runImport(disturb: (code: string) => Promise<void>): Promise<ImportResult> {
+    const t = testApp();
+    const res = await upload(t.app, csv, 'big.csv', options.query).expect(202);
+    const code = res.body.code as string;
+    await disturb(code);
+    const job = await waitForEnd(t.app, code, 180_000);
+    const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
+    const records = await (options.records ?? createdRecords)(code);
+    const changes = options.changeLog ? await readChangeLog(t.dataSource, (await jobRow(code)).id) : [];
+    // Leave the assignments as they were, so the next run starts from the same state.
+    await (options.reset ?? (() => t.dataSource.query(`DELETE FROM client_billable_services`)))();
+    return { job, report, records, changes };
   }
 
   return { jobRow, waitForProgress, runImport };
@@ -68,16 +99,27 @@ export function jobCounters(j: JobBody) {
     totalItems: j.totalItems,
     processedItems: j.processedItems,
     createdCount: j.createdCount,
+    updatedCount: j.updatedCount,
+    unchangedCount: j.unchangedCount,
     skippedCount: j.skippedCount,
     errorCount: j.errorCount,
     failureReason: j.failureReason,
   };
 }
 
-/** A disturbed run left exactly what a clean run of the same file did: counters, assignments, report. */
-export function expectSameAsClean(result: ImportResult, clean: ImportResult): void {
+/**
+ * A disturbed run left exactly what a clean run of the same file did: counters, assignments, report,
+ * change log. `createdOnly`: records are the assignments the run created (the default records).
+ */
+export function expectSameAsClean(result: ImportResult, clean: ImportResult, createdOnly = true): void {
   expect(jobCounters(result.job)).toEqual(jobCounters(clean.job));
-  expect(result.records.length).toBe(clean.job.createdCount);
+  if (createdOnly) expect(result.records.length).toBe(clean.job.createdCount);
   expect(result.records).toEqual(clean.records);
   expect(result.report).toBe(clean.report);
+  // Element by element first: a difference shows as the first record that differs, not a 100k-line diff.
+  expect(result.changes.length).toBe(clean.changes.length);
+  const first = result.changes.findIndex((c, i) => c !== clean.changes[i]);
+  expect(
+    first === -1 ? null : { at: first, got: result.changes[first], clean: clean.changes[first] },
+  ).toBeNull();
 }
