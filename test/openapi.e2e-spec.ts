@@ -86,6 +86,8 @@ describe('OpenAPI document (e2e)', () => {
         'commitCode',
         'retryOfCode',
         'commitCountersDiffer',
+        'revertsCode',
+        'revertCode',
       ].sort(),
     );
     expect(p.failureReason.description).toMatch(/Failed/);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssignmentBulkService } from './assignment-bulk.service';
+import { AssignmentRevertService } from './assignment-revert.service';
 import { AssignmentChangesService } from './assignment-changes.service';
 import { BillableService } from './billable-service.entity';
 import { BillableServicesController } from './billable-services.controller';
@@ -24,7 +25,14 @@ import { ClientsService } from './clients.service';
     ClientBillableServicesService,
     AssignmentBulkService,
     AssignmentChangesService,
+    AssignmentRevertService,
   ],
-  exports: [ClientsService, BillableServicesService, AssignmentBulkService, AssignmentChangesService],
+  exports: [
+    ClientsService,
+    BillableServicesService,
+    AssignmentBulkService,
+    AssignmentChangesService,
+    AssignmentRevertService,
+  ],
 })
 export class ClientsModule {}

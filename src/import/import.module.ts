@@ -19,6 +19,7 @@ import { ImportQueueProducer } from './queue/import-queue.producer';
 import { DerivedImportsController } from './derive/derived-imports.controller';
 import { ImportCommitService } from './derive/import-commit.service';
 import { ImportRetryService } from './derive/import-retry.service';
+import { ImportRevertService } from './revert/import-revert.service';
 import { ImportChangesController } from './changes/import-changes.controller';
 import { ImportChangesService } from './changes/import-changes.service';
 import { ImportRowsController } from './rows/import-rows.controller';
@@ -79,6 +80,7 @@ import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
     ImportChangesService,
     ImportCommitService,
     ImportRetryService,
+    ImportRevertService,
   ],
   exports: [ImportQueueProducer, ImportJobStateService, ImportEventsPublisher, ImportMetrics],
 })

@@ -209,10 +209,15 @@ export class ImportService {
     return toServiceImportJobDto(job, url, await this.linksOf(job));
   }
 
-  /** The codes of the imports this one is linked to; no query for a job without links. */
+  /** The codes of the jobs this one is linked to; no query for a job without links. */
   private async linksOf(job: ServiceImportJobView): Promise<ServiceImportJobLinks> {
     const mayBeCommitted = job.dryRun && job.status === ImportStatus.Completed;
-    if (!job.committedFromId && !job.retryOfId && !mayBeCommitted) return NO_LINKS;
+    // An ended real import may have been reverted (pollers of a running import pay nothing).
+    const ended = job.status !== ImportStatus.Queued && job.status !== ImportStatus.InProgress;
+    const mayBeReverted = ended && !job.dryRun && job.kind === 'import';
+    if (!job.committedFromId && !job.retryOfId && !job.revertsId && !mayBeCommitted && !mayBeReverted) {
+      return NO_LINKS;
+    }
     // The other half of a commit (the dry run of a commit, the commit of a dry run), to compare counters.
     const [links] = await this.jobs.query(
       `WITH pair AS (
@@ -224,7 +229,9 @@ export class ImportService {
               (SELECT CASE WHEN $4::text = 'Completed' AND status = 'Completed'
                            THEN (created_count, updated_count, unchanged_count, skipped_count, error_count)
                                 IS DISTINCT FROM ($5::int, $6::int, $7::int, $8::int, $9::int) END
-                 FROM pair) AS "commitCountersDiffer"`,
+                 FROM pair) AS "commitCountersDiffer",
+              (SELECT code FROM service_import_jobs WHERE id = $10) AS "revertsCode",
+              (SELECT code FROM service_import_jobs WHERE reverts_id = $11 AND NOT dry_run) AS "revertCode"`,
       [
         job.committedFromId,
         job.retryOfId,
@@ -235,6 +242,8 @@ export class ImportService {
         job.unchangedCount,
         job.skippedCount,
         job.errorCount,
+        job.revertsId,
+        mayBeReverted ? job.id : null,
       ],
     );
     return { ...links, commitCountersDiffer: links.commitCountersDiffer ?? null } as ServiceImportJobLinks;

@@ -67,9 +67,10 @@ export async function waitForEnd(app: INestApplication, code: string, timeoutMs 
 
 export function expectInvariant(job: JobBody): void {
   const imported = job.createdCount + Number(job.updatedCount ?? 0) + Number(job.unchangedCount ?? 0);
-  if (job.processedItems !== imported + job.skippedCount + job.errorCount) {
+  const reverted = Number(job.revertedCount ?? 0); // a revert's: always 0 for an import
+  if (job.processedItems !== imported + reverted + job.skippedCount + job.errorCount) {
     throw new Error(
-      `processedItems != created + updated + unchanged + skipped + errors in ${JSON.stringify(job)}`,
+      `processedItems != created + updated + unchanged + reverted + skipped + errors in ${JSON.stringify(job)}`,
     );
   }
   if (job.status === 'Completed' && job.processedItems !== job.totalItems) {

@@ -4,6 +4,10 @@ import { PageDto } from '../../common/dto/page.dto';
 export enum AssignmentChangeAction {
   Created = 'Created',
   Updated = 'Updated',
+  /** A revert deleted an assignment the import created: `from` is what it held. */
+  Deleted = 'Deleted',
+  /** A revert gave an updated assignment back the values the update replaced. */
+  Restored = 'Restored',
 }
 
 /** An integer field before and after the change. */

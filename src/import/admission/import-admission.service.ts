@@ -17,7 +17,6 @@ export const ACTIVE_CAP_RETRY_AFTER_SECONDS = 30;
 // pg_advisory_xact_lock(class, hashtext(owner)): serialises one principal's admissions only.
 const ADMISSION_LOCK_CLASS = 0x5349_4a41;
 const IDEMPOTENCY_INDEX = 'UQ_service_import_jobs_idempotency';
-const COMMITTED_FROM_INDEX = 'UQ_service_import_jobs_committed_from';
 
 export interface AdmissionRequest {
   principal: Principal;
@@ -81,14 +80,19 @@ export class ImportAdmission {
   }
 
   /**
-   * The real import of a Completed dry run, once: the dry run's row is locked, so a second commit
-   * (or retention deleting its file) waits for the first and then finds its job. `check` says why the
-   * dry run cannot be committed (409, 410), looking at the row as it is under the lock.
+   * A job started from another one (a commit, a revert), at most once where `earlier` finds one: the
+   * source's row is locked, so a second request (or retention deleting its file) waits for the first
+   * and then finds its job. `check` says why the source cannot be used (409, 410), looking at the row
+   * as it is under the lock. `uniqueIndex` backs `earlier` against a race the lock does not cover.
    */
-  async admitCommit(
+  async admitFrom(
     source: ServiceImportJob,
-    check: (locked: ServiceImportJob) => void,
-    candidate: Partial<ServiceImportJob>,
+    how: {
+      earlier: (m: EntityManager) => Promise<ServiceImportJob | null>;
+      check: (locked: ServiceImportJob) => void;
+      candidate: Partial<ServiceImportJob>;
+      uniqueIndex: string;
+    },
   ): Promise<Admission> {
     try {
       return await this.jobs.manager.transaction(async (m) => {
@@ -101,18 +105,15 @@ export class ImportAdmission {
           lock: { mode: 'pessimistic_write' },
         });
         if (!locked) throw new NotFoundError(`No import with code "${source.code}".`);
-        const earlier = await m.findOneBy(ServiceImportJob, { committedFromId: source.id });
+        const earlier = await how.earlier(m);
         if (earlier) return { job: earlier, replayed: true };
-        check(locked);
+        how.check(locked);
         await this.checkActiveCap(m, locked.owner);
-        return {
-          job: await m.save(m.create(ServiceImportJob, { ...candidate, committedFromId: source.id })),
-          replayed: false,
-        };
+        return { job: await m.save(m.create(ServiceImportJob, how.candidate)), replayed: false };
       });
     } catch (error) {
-      if (isUniqueViolation(error, COMMITTED_FROM_INDEX)) {
-        const earlier = await this.jobs.findOneBy({ committedFromId: source.id });
+      if (isUniqueViolation(error, how.uniqueIndex)) {
+        const earlier = await how.earlier(this.jobs.manager);
         if (earlier) return { job: earlier, replayed: true };
       }
       throw error;

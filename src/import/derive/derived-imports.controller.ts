@@ -17,14 +17,15 @@ import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { IDEMPOTENCY_KEY_HEADER } from '../admission/idempotency';
 import { ServiceImportJobDto } from '../dto/service-import-job.dto';
 import { ParseImportCodePipe } from '../import-code.pipe';
-import { RetryImportQueryDto } from './dto/retry-query.dto';
+import { RetryImportQueryDto, RevertImportQueryDto } from './dto/retry-query.dto';
+import { ImportRevertService } from '../revert/import-revert.service';
 import { ImportCommitService } from './import-commit.service';
 import { ImportRetryService } from './import-retry.service';
 
 const STARTS_AN_IMPORT =
   'Counts against the upload rate limit and the active-import cap like an upload (429 with Retry-After).';
 
-/** Imports that start from another import instead of an upload: a commit and a retry. */
+/** Jobs that start from another import instead of an upload: a commit, a retry and a revert. */
 @ApiTags('service-imports')
 @Controller('service-imports')
 @UseGuards(ThrottlerGuard)
@@ -32,7 +33,46 @@ export class DerivedImportsController {
   constructor(
     private readonly commits: ImportCommitService,
     private readonly retries: ImportRetryService,
+    private readonly reverts: ImportRevertService,
   ) {}
+
+  @Post(':code/revert')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Undo an import: delete what it created, restore what it updated',
+    description:
+      'Starts a revert of an ended real import (Completed, Cancelled, or Failed after some batches) as a job of ' +
+      'its own (kind "revert", revertsCode names the import; the import\'s revertCode names it), polled, ' +
+      'streamed and cancelled like an import. Assignments the import created are deleted; assignments it ' +
+      'updated get back the values they had before it. An assignment changed since (a later import changed it) ' +
+      'is kept and reported CHANGED_SINCE, naming that import; one that no longer exists is reported GONE. ' +
+      'Counters: revertedCount, keptCount, goneCount (kept + gone = skippedCount); the not-reverted report ' +
+      '(notImportedDownloadUrl) lists each with its reason, and the change log records Deleted and Restored. ' +
+      'Asking again answers the same revert (409 while it runs). With dryRun=true nothing is written: the ' +
+      'answer is a new dry-run revert that reports exactly what a revert would do now. ' +
+      STARTS_AN_IMPORT,
+  })
+  @ApiAcceptedResponse({
+    type: ServiceImportJobDto,
+    description: 'The revert (Queued, or the one done before)',
+  })
+  @ApiNotFoundResponse({ description: 'No import with this code' })
+  @ApiConflictResponse({
+    description: 'The import is Queued or InProgress, is a dry run or a revert, or is being reverted',
+  })
+  @ApiGoneResponse({ description: "The retention policy deleted the import's change log" })
+  @ApiTooManyRequestsResponse({ description: 'Rate limit or active-import cap reached' })
+  @ApiServiceUnavailableResponse({ description: 'The queue is unavailable; nothing was created' })
+  async revert(
+    @Param('code', ParseImportCodePipe) code: string,
+    @Query() query: RevertImportQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ServiceImportJobDto> {
+    const job = await this.reverts.revert(code, principal, query.dryRun ?? false);
+    res.setHeader('Location', `/api/service-imports/${job.code}`);
+    return job;
+  }
 
   @Post(':code/commit')
   @HttpCode(202)

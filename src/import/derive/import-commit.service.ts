@@ -23,21 +23,27 @@ export class ImportCommitService {
 
   async commit(code: string, principal: Principal): Promise<ServiceImportJobDto> {
     const dryRun = await this.imports.findByCode(code, principal); // 404 for another key's import
-    const admitted = await this.admission.admitCommit(dryRun, committable, {
-      code: randomBytes(16).toString('base64url'),
-      status: ImportStatus.Queued,
-      dryRun: false,
-      mode: dryRun.mode,
-      owner: dryRun.owner,
-      fileName: dryRun.fileName,
-      uploadKey: dryRun.uploadKey,
-      fileSize: dryRun.fileSize,
-      fileSha256: dryRun.fileSha256,
-      encoding: dryRun.encoding,
-      delimiter: dryRun.delimiter,
-      header: dryRun.header,
-      rowCount: dryRun.rowCount,
-      uploadProblem: null,
+    const admitted = await this.admission.admitFrom(dryRun, {
+      earlier: (m) => m.findOneBy(ServiceImportJob, { committedFromId: dryRun.id }),
+      check: committable,
+      uniqueIndex: 'UQ_service_import_jobs_committed_from',
+      candidate: {
+        committedFromId: dryRun.id,
+        code: randomBytes(16).toString('base64url'),
+        status: ImportStatus.Queued,
+        dryRun: false,
+        mode: dryRun.mode,
+        owner: dryRun.owner,
+        fileName: dryRun.fileName,
+        uploadKey: dryRun.uploadKey,
+        fileSize: dryRun.fileSize,
+        fileSha256: dryRun.fileSha256,
+        encoding: dryRun.encoding,
+        delimiter: dryRun.delimiter,
+        header: dryRun.header,
+        rowCount: dryRun.rowCount,
+        uploadProblem: null,
+      },
     });
     if (admitted.replayed) return this.imports.toDto(admitted.job);
     return this.imports.start(admitted.job, null);
@@ -46,6 +52,11 @@ export class ImportCommitService {
 
 /** Why this job cannot be committed, if it cannot: as the row is under the commit's lock. */
 function committable(job: ServiceImportJob): void {
+  if (job.kind === 'revert') {
+    throw new ConflictError(
+      `${job.code} is a revert. To run a checked dry-run revert for real, revert the import itself (POST /{code}/revert).`,
+    );
+  }
   if (!job.dryRun) {
     throw new ConflictError(
       `Import ${job.code} is not a dry run: it has already written what it imports. Only a Completed dry run can be committed.`,

@@ -116,6 +116,11 @@ export class ImportRetryService {
 }
 
 function retryable(source: ServiceImportJob, dryRun: boolean): void {
+  if (source.kind === 'revert') {
+    throw new ConflictError(
+      `${source.code} is a revert: what it kept was changed on purpose; there is nothing to retry.`,
+    );
+  }
   if (source.status === ImportStatus.Queued || source.status === ImportStatus.InProgress) {
     throw new ConflictError(
       `Import ${source.code} is ${source.status}: its rows can be retried once it has ended.`,

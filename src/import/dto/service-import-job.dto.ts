@@ -172,6 +172,57 @@ export class ServiceImportJobDto {
   commitCountersDiffer: boolean | null;
 
   @ApiProperty({
+    enum: ['import', 'revert'],
+    enumName: 'ServiceImportJobKind',
+    description:
+      'import: an upload, commit or retry. revert: the undo of another import (POST /{code}/revert), whose ' +
+      'counters are revertedCount, keptCount and goneCount (createdCount, updatedCount, unchangedCount and ' +
+      'errorCount stay 0; skippedCount = keptCount + goneCount; totalItems counts the change records).',
+    example: 'import',
+  })
+  kind: 'import' | 'revert';
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'For a revert: the code of the import it undoes.',
+    example: null,
+  })
+  revertsCode: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'For a reverted import: the code of its (real) revert.',
+    example: null,
+  })
+  revertCode: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'A revert: assignments deleted (the import created them) or restored (it updated them); always 0 for an import.',
+    example: 0,
+  })
+  revertedCount: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'A revert: assignments kept as they are because they changed after the import (CHANGED_SINCE); always 0 for an import.',
+    example: 0,
+  })
+  keptCount: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'A revert: assignments the import created or updated that no longer exist (GONE); always 0 for an import.',
+    example: 0,
+  })
+  goneCount: number;
+
+  @ApiProperty({
     type: 'number',
     nullable: true,
     minimum: 0,

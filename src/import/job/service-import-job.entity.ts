@@ -114,6 +114,24 @@ export class ServiceImportJob {
   @Column({ name: 'retry_of_id', type: 'uuid', nullable: true })
   retryOfId: string | null;
 
+  /** 'revert' for the undo of another import (POST /{code}/revert); 'import' otherwise. */
+  @Column({ type: 'text', default: 'import' })
+  kind: 'import' | 'revert';
+
+  /** For a revert: the import it undoes. */
+  @Column({ name: 'reverts_id', type: 'uuid', nullable: true })
+  revertsId: string | null;
+
+  /** For a revert: change records undone, kept (CHANGED_SINCE) and gone (GONE; kept + gone = skipped). */
+  @Column({ name: 'reverted_count', type: 'int', default: 0 })
+  revertedCount: number;
+
+  @Column({ name: 'kept_count', type: 'int', default: 0 })
+  keptCount: number;
+
+  @Column({ name: 'gone_count', type: 'int', default: 0 })
+  goneCount: number;
+
   /** The retry's filters ({ outcome?, reason? }), as asked. */
   @Column({ name: 'retry_filter', type: 'jsonb', nullable: true })
   retryFilter: { outcome?: string; reason?: string } | null;

@@ -12,6 +12,11 @@ export type ServiceImportJobView = Pick<
   | 'unchangedCount'
   | 'committedFromId'
   | 'retryOfId'
+  | 'kind'
+  | 'revertsId'
+  | 'revertedCount'
+  | 'keptCount'
+  | 'goneCount'
   | 'status'
   | 'phase'
   | 'fileName'
@@ -34,7 +39,9 @@ export type ServiceImportJobView = Pick<
  * what pollers call, and the entity machinery costs the process far more than the query.
  */
 export const SERVICE_IMPORT_JOB_VIEW_COLUMNS = `id, code, mode, updated_count AS "updatedCount",
-  unchanged_count AS "unchangedCount", committed_from_id AS "committedFromId", retry_of_id AS "retryOfId", status, phase, file_name AS "fileName", dry_run AS "dryRun",
+  unchanged_count AS "unchangedCount", committed_from_id AS "committedFromId", retry_of_id AS "retryOfId",
+  kind, reverts_id AS "revertsId", reverted_count AS "revertedCount", kept_count AS "keptCount",
+  gone_count AS "goneCount", status, phase, file_name AS "fileName", dry_run AS "dryRun",
   total_items AS "totalItems", processed_items AS "processedItems", created_count AS "createdCount",
   skipped_count AS "skippedCount", error_count AS "errorCount", started_at AS "startedAt",
   completed_at AS "completedAt", created_at AS "createdAt", failure_reason AS "failureReason",
@@ -46,6 +53,8 @@ export interface ServiceImportJobLinks {
   commitCode: string | null;
   retryOfCode: string | null;
   commitCountersDiffer: boolean | null;
+  revertsCode: string | null;
+  revertCode: string | null;
 }
 
 export const NO_LINKS: ServiceImportJobLinks = {
@@ -53,6 +62,8 @@ export const NO_LINKS: ServiceImportJobLinks = {
   commitCode: null,
   retryOfCode: null,
   commitCountersDiffer: null,
+  revertsCode: null,
+  revertCode: null,
 };
 
 export function toServiceImportJobDto(
@@ -80,6 +91,10 @@ export function toServiceImportJobDto(
     phase: job.phase,
     dryRun: job.dryRun,
     mode: job.mode,
+    kind: job.kind,
+    revertedCount: job.revertedCount,
+    keptCount: job.keptCount,
+    goneCount: job.goneCount,
     ...links,
     ...jobProgress(job, now),
   };

@@ -8,6 +8,7 @@ import { QueueModule } from '../queue/queue.module';
 import { BatchWriter } from './engine/batch-writer';
 import { ImportEngine } from './engine/import-engine';
 import { ReportWriter } from './engine/report-writer';
+import { RevertEngine } from './engine/revert-engine';
 import { ImportProcessor } from './import.processor';
 import { ImportSweeper } from './import.sweeper';
 import { ImportWorker } from './import.worker';
@@ -32,6 +33,7 @@ import { ParseWorkerPool } from './parse/parse-worker-pool';
     ImportWorker,
     ImportSweeper,
     ImportEngine,
+    RevertEngine,
     ParseWorkerPool,
     BatchWriter,
     ReportWriter,

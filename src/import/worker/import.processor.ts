@@ -4,6 +4,7 @@ import type { Job } from 'bull';
 import { Repository } from 'typeorm';
 import { jobLog } from '../../logging/job-log';
 import { ImportEngine } from './engine/import-engine';
+import { RevertEngine } from './engine/revert-engine';
 import { AppConfig } from '../../config/app-config';
 import { ImportJobStateService, Lease } from '../job/import-job-state.service';
 import { ServiceImportJob } from '../job/service-import-job.entity';
@@ -44,6 +45,7 @@ export class ImportProcessor {
     @InjectRepository(ServiceImportJob) private readonly jobs: Repository<ServiceImportJob>,
     private readonly state: ImportJobStateService,
     private readonly engine: ImportEngine,
+    private readonly reverter: RevertEngine,
     private readonly config: AppConfig,
   ) {}
 
@@ -74,7 +76,8 @@ export class ImportProcessor {
       jobLog(row.code, `Run ${lease.lease} starts at row ${lease.checkpoint + 1}`, { run: lease.lease }),
     );
 
-    const outcome = await this.engine.run(row, lease);
+    const outcome =
+      row.kind === 'revert' ? await this.reverter.run(row, lease) : await this.engine.run(row, lease);
     switch (outcome.kind) {
       case 'completed':
         this.logger.log(

@@ -9,6 +9,7 @@ import {
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { ImportEngine } from './engine/import-engine';
+import { RevertEngine } from './engine/revert-engine';
 import { ParseWorkerPool } from './parse/parse-worker-pool';
 import { IMPORT_QUEUE, ImportJobPayload, PROCESS_IMPORT } from '../queue/import-queue.constants';
 import { AbandonedForShutdownError, ImportProcessor } from './import.processor';
@@ -30,6 +31,7 @@ export class ImportWorker
     @InjectQueue(IMPORT_QUEUE) private readonly queue: Queue<ImportJobPayload>,
     private readonly processor: ImportProcessor,
     private readonly engine: ImportEngine,
+    private readonly reverter: RevertEngine,
     private readonly parsers: ParseWorkerPool,
     private readonly config: AppConfig,
   ) {}
@@ -84,6 +86,7 @@ export class ImportWorker
       'Shutting down: running imports stop at their next batch and are handed back to the queue',
     );
     this.engine.stopAtNextBatch();
+    this.reverter.stopAtNextBatch();
     await this.queue.close().catch(() => undefined);
   }
 

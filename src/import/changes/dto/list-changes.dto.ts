@@ -8,7 +8,9 @@ export const MAX_CHANGES_PAGE_SIZE = 500;
 export class ListChangesQueryDto {
   @ApiPropertyOptional({ enum: AssignmentChangeAction, enumName: 'AssignmentChangeAction' })
   @IsOptional()
-  @IsEnum(AssignmentChangeAction, { message: 'action must be Created or Updated' })
+  @IsEnum(AssignmentChangeAction, {
+    message: 'action must be Created, Updated, Deleted or Restored (the last two in a revert)',
+  })
   action?: AssignmentChangeAction;
 
   /** 1-based page number */

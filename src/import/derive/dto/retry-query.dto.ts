@@ -32,3 +32,9 @@ export class RetryImportQueryDto {
   @QueryBool()
   dryRun?: boolean;
 }
+
+export class RevertImportQueryDto {
+  /** Judge every change as a revert would and report it, writing nothing. */
+  @QueryBool()
+  dryRun?: boolean;
+}

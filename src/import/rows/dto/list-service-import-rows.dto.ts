@@ -8,10 +8,20 @@ export enum ImportRowOutcome {
   Error = 'Error',
 }
 
-/** Every reason a row is not imported: the skips found in the database, then the value errors. */
-export const IMPORT_ROW_REASONS: readonly ImportRowReason[] = [...SKIP_REASONS, ...ERROR_REASONS];
+/** Why a revert did not undo a change (its rows are Skipped with these). */
+export const REVERT_REASONS = ['CHANGED_SINCE', 'GONE'] as const;
 
-export type ImportRowReason = SkipReason | ErrorReason;
+/**
+ * Every reason a row is not imported: the skips found in the database, then the value errors, then
+ * why a revert kept a change.
+ */
+export const IMPORT_ROW_REASONS: readonly ImportRowReason[] = [
+  ...SKIP_REASONS,
+  ...ERROR_REASONS,
+  ...REVERT_REASONS,
+];
+
+export type ImportRowReason = SkipReason | ErrorReason | (typeof REVERT_REASONS)[number];
 
 export const MAX_ROWS_PAGE_SIZE = 500;
 /** A page also stops before its JSON would pass about this many bytes (always at least one row). */

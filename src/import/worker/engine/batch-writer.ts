@@ -140,7 +140,7 @@ export class BatchWriter {
 }
 
 /** Locks the job row; the job must be InProgress under our lease at the batch's checkpoint. */
-async function lockJob(
+export async function lockJob(
   db: ClientBase,
   job: { id: string; lease: number; checkpoint: number },
 ): Promise<JobCheck> {
