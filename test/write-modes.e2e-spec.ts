@@ -321,6 +321,8 @@ describe('write modes: create, upsert, update (e2e)', () => {
     const res = await upload(t.app, FILE, 'x.csv', '?mode=upsert').expect(202);
     await waitForEnd(t.app, res.body.code);
     const bad = await http().get(`/api/service-imports/${res.body.code}/changes?action=Removed`).expect(400);
-    expect(JSON.stringify(bad.body.message)).toContain('action must be Created, Updated, Deleted or Restored');
+    expect(JSON.stringify(bad.body.message)).toContain(
+      'action must be Created, Updated, Deleted or Restored',
+    );
   });
 });
