@@ -261,6 +261,40 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 409 Conflict') });
   });
 
+  it('reverts an import with revert, and reports what it kept', async () => {
+    await seedCatalog(t.dataSource, ['R1'], []);
+    const file = csv('to-revert.csv', 'clientCode,serviceCode,quantity\nR1,S1,2\nR1,S2,3\n');
+    const imported = await runCli(['upload', file, '--url', t.baseUrl]);
+    const code = /Import ([A-Za-z0-9_-]{22}): Completed/.exec(imported.stdout)![1];
+    const out = join(dir, 'reverts');
+    mkdirSync(out);
+
+    const dry = await runCli(['revert', code, '--dry-run', '--url', t.baseUrl, '--out', out]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Reverted\s+2\n\s*Kept\s+0 \(changed since the import\)\n\s*Gone\s+0\n/);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM client_billable_services a JOIN clients c ON c.id = a.client_id WHERE c.code = 'R1'`,
+    );
+    expect(n).toBe(2); // a dry run
+
+    await t.dataSource.query(
+      `DELETE FROM client_billable_services a USING clients c, billable_services s
+        WHERE c.id = a.client_id AND s.id = a.billable_service_id AND c.code = 'R1' AND s.code = 'S2'`,
+    );
+    const run = await runCli(['revert', code, '--url', t.baseUrl, '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Reverting import ${code}: revert `);
+    expect(run.stdout).toMatch(new RegExp(`Reverts\\s+import ${code}\\n`));
+    expect(run.stdout).toMatch(/Reverted\s+1\n\s*Kept\s+0 \(changed since the import\)\n\s*Gone\s+1\n/);
+    expect(run.stdout).toMatch(/GONE\s+Skipped\s+1\n/);
+    const report = /Rows not imported: (.+)\n/.exec(run.stdout)![1];
+    expect(
+      parseReport(readFileSync(report, 'utf8'))
+        .slice(1)
+        .map((r) => [r[1], r[2], r[4]]),
+    ).toEqual([['R1', 'S2', 'GONE']]);
+  });
+
   it('exits 1 with a clear message on usage errors and an unreachable service', async () => {
     const usage = await runCli(['upload']);
     expect(usage.code).toBe(1);

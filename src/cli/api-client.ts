@@ -55,6 +55,15 @@ export class ApiClient {
     return this.json<Job>(`${this.imports}/${encodeURIComponent(code)}/commit`, { method: 'POST' });
   }
 
+  revert(code: string, dryRun: boolean): Promise<Job> {
+    return this.json<Job>(
+      `${this.imports}/${encodeURIComponent(code)}/revert${dryRun ? '?dryRun=true' : ''}`,
+      {
+        method: 'POST',
+      },
+    );
+  }
+
   retry(code: string, query: { outcome?: string; reason?: string; dryRun: boolean }): Promise<Job> {
     const { dryRun, ...filters } = query;
     return this.json<Job>(

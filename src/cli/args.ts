@@ -11,6 +11,8 @@ Commands:
                       the report goes to --out (default: the current folder).
   retry <code>        Import again the rows an import did not import (after fixing the data),
                       then as upload; --outcome and --reason pick which rows.
+  revert <code>       Undo an import: delete what it created, restore what it updated (what changed
+                      since is kept and reported), then as upload; exit 2 when something was kept.
   status <code>       Show an import.
   cancel <code>       Cancel a Queued or InProgress import.
   list                List imports, newest first.
@@ -20,8 +22,8 @@ Options:
   --api-key <key>     API key, sent as "Authorization: Bearer <key>" (default: $SERVICE_IMPORT_API_KEY)
   --mode <mode>       upload: create (default: only adds), upsert (adds and updates) or update
                       (only updates what exists)
-  --dry-run           upload, retry: check the rows, write nothing ("created" means "would be created")
-  --out <dir>         upload, commit, retry: where to save the not-imported report
+  --dry-run           upload, retry, revert: check, write nothing (the counts say what would happen)
+  --out <dir>         upload, commit, retry, revert: where to save the report of rows not imported
                       (default: next to the file; the current folder for commit and retry)
   --outcome <o>       retry: only Skipped or only Error rows
   --reason <reason>   retry: only the rows of this reason, e.g. CLIENT_NOT_FOUND
@@ -31,7 +33,7 @@ Options:
   -h, --help          Show this help
 `;
 
-export type Command = 'upload' | 'commit' | 'retry' | 'status' | 'cancel' | 'list' | 'help';
+export type Command = 'upload' | 'commit' | 'retry' | 'revert' | 'status' | 'cancel' | 'list' | 'help';
 
 export interface CliOptions {
   command: Command;
@@ -56,6 +58,7 @@ const COMMAND_OPTIONS: Record<Exclude<Command, 'help'>, string[]> = {
   upload: ['dry-run', 'out', 'mode'],
   commit: ['out'],
   retry: ['dry-run', 'out', 'outcome', 'reason'],
+  revert: ['dry-run', 'out'],
   status: [],
   cancel: [],
   list: ['status', 'page', 'limit'],

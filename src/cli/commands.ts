@@ -60,6 +60,16 @@ export async function retry(client: ApiClient, options: CliOptions, io: Io): Pro
   return followAndReport(client, queued, reportIn(outDir, queued), io);
 }
 
+/** `revert <code>`: the undo of an import, followed as an upload is; its report lists what it kept. */
+export async function revert(client: ApiClient, options: CliOptions, io: Io): Promise<number> {
+  const outDir = await outFolder(options.out ?? '.');
+  const queued = await client.revert(options.target!, options.dryRun);
+  io.err.write(
+    `Reverting import ${options.target}: revert ${queued.code}${queued.dryRun ? ' (dry run)' : ''}\n`,
+  );
+  return followAndReport(client, queued, reportIn(outDir, queued), io);
+}
+
 async function outFolder(path: string): Promise<string> {
   const outDir = resolve(path);
   const outInfo = await stat(outDir).catch(() => null);

@@ -1,5 +1,8 @@
 import type { RevertVerdict } from '../../clients/assignment-revert.service';
 
+/** Why a revert did not undo a change (its rows are Skipped with these). */
+export const REVERT_REASONS = ['CHANGED_SINCE', 'GONE'] as const;
+
 /** The not-reverted report's columns besides rowNumber (the import's row) and outcome, reason, message. */
 export const REVERT_REPORT_HEADER = ['clientCode', 'serviceCode'];
 

@@ -2,14 +2,12 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsOptional } from 'class-validator';
 import { QueryInt } from '../../../common/validation';
 import { ERROR_REASONS, ErrorReason, SKIP_REASONS, SkipReason } from '../../rules/row-rules';
+import { REVERT_REASONS } from '../../rules/revert-rules';
 
 export enum ImportRowOutcome {
   Skipped = 'Skipped',
   Error = 'Error',
 }
-
-/** Why a revert did not undo a change (its rows are Skipped with these). */
-export const REVERT_REASONS = ['CHANGED_SINCE', 'GONE'] as const;
 
 /**
  * Every reason a row is not imported: the skips found in the database, then the value errors, then
