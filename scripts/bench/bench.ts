@@ -4,6 +4,7 @@
  *   npm run bench -- --rows 1000000
  *   npm run bench -- --rows 200000 --engine naive --naive-rows 20000
  *   npm run bench -- --rows 1000000 --mode upsert --existing 0.5
+ *   npm run bench -- --rows 1000000 --revert          (then reverts the import: DELETE / revert ratio)
  *
  * Creates a throwaway database, builds dist/ when it is older than src/, starts `node dist/main.js`
  * (APP_ROLE=all), seeds the catalog, generates the CSV, uploads it over HTTP, follows the job to its
@@ -34,6 +35,7 @@ import { BenchSummary, NaiveSummary, formatHeadline, formatTable, mb } from './r
 import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
 import { Baseline, ImportMeasure, compareStreams, summarize } from './summary';
 import { measureUpsertBaseline } from './upsert-baseline';
+import { measureRevert } from './revert-measure';
 
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
@@ -111,12 +113,16 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
     problems.push(...checkCounters(last.poll.job, outcomes).map((p) => `with streams: ${p}`));
     ({ importJobId, inTable } = await checkTable(pool, last, outcomes, problems));
   }
+  const reverted = opts.revert
+    ? await measureRevert({ pool, mode: opts.mode, log }, api, last.poll.job.code, importJobId, problems)
+    : null;
   await service.stop(); // nothing else may compete with the baseline for the CPU
 
   const baseline = await measureBaseline(run, last, { importJobId, inTable }, before, problems);
 
   const summary = await summarize({ opts, pool, data, outcomes, measured, baseline, seededWith, problems });
   if (last !== measured) summary.sse = compareStreams(summary, measured, last);
+  if (reverted) summary.revert = reverted;
   if (opts.engine === 'naive') summary.naive = await measureNaive(run, data, summary.rowsPerSecond, problems);
   summary.ok = problems.length === 0;
   return summary;

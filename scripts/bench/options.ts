@@ -35,6 +35,8 @@ export interface BenchOptions {
   seed: number;
   /** Print the service's log lines as they come. */
   verbose: boolean;
+  /** Then revert the import and compare with DELETE of its rows (create mode). */
+  revert: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -60,6 +62,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --child-env K=V      extra environment for the service only (repeatable), e.g.
                        --child-env "PGOPTIONS=-c log_min_duration_statement=0" to time its SQL
   --seed N             seed of the CSV generator (default 42)
+  --revert             then revert the import (POST /{code}/revert) and print its rows/s; in create mode
+                       against DELETE ... WHERE import_job_id of the same rows (the ratio)
   --verbose            show the service's log`;
 
 export class UsageError extends Error {}
@@ -110,10 +114,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     childEnv: childEnv(raw.get('child-env') ?? []),
     seed: int(raw, 'seed', 42, 0, 2 ** 32 - 1),
     verbose: raw.has('verbose'),
+    revert: raw.has('revert'),
   };
 }
 
-const BOOLEAN_FLAGS = new Set(['keep', 'verbose', 'help']);
+const BOOLEAN_FLAGS = new Set(['keep', 'verbose', 'help', 'revert']);
 const VALUE_FLAGS = new Set([
   'rows',
   'mode',

@@ -1,3 +1,4 @@
+import type { RevertSummary } from './revert-measure';
 /** The benchmark's output: a table for people, one JSON line for machines. */
 import type { Outcomes } from './counters';
 import type { Expected } from './dataset';
@@ -67,6 +68,8 @@ export interface BenchSummary {
   naive: NaiveSummary | null;
   /** --sse N: the same import again with N event streams open, against the run without them. */
   sse: SseSummary | null;
+  /** --revert: the import's revert, and in create mode DELETE of the same rows. */
+  revert?: RevertSummary | null;
 }
 
 export interface SseSummary {
@@ -84,6 +87,7 @@ export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 
 /** A three-column Markdown table (metric, value, target) that reads well in a terminal and a README. */
 export function formatTable(s: BenchSummary): string {
   const rows: [string, string, string][] = [];
+  const revert = s.revert ? revertRows(s.revert) : [];
   const e = s.expected;
   rows.push([
     'rows',
@@ -162,7 +166,7 @@ export function formatTable(s: BenchSummary): string {
     rows.push(['service rows/s / naive rows/s', `${fixed(n.serviceSpeedup, 1)}×`, '']);
   }
   if (s.sse) rows.push(...sseRows(s.sse));
-  return markdownTable(['metric', 'value', 'target'], rows);
+  return markdownTable(['metric', 'value', 'target'], [...rows, ...revert]);
 }
 
 /** Upsert and update: what was pre-assigned, and the outcomes the import counted. */
@@ -257,6 +261,24 @@ function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function revertRows(r: RevertSummary): [string, string, string][] {
+  const rows: [string, string, string][] = [
+    [
+      'revert (POST /revert → Completed)',
+      `${int(r.records)} change records in ${fixed(r.seconds)} s: ${int(r.rowsPerSecond)} rows/s`,
+      '',
+    ],
+  ];
+  if (r.delete && r.deleteToRevertRatio !== null) {
+    rows.push([
+      'DELETE ... WHERE import_job_id (same rows)',
+      `${int(r.delete.rows)} rows in ${fixed(r.delete.seconds)} s`,
+      `DELETE/revert ${fixed(r.deleteToRevertRatio)} (aim >= 0.5)`,
+    ]);
+  }
+  return rows;
 }
 
 export function formatHeadline(s: BenchSummary): string {

@@ -1,5 +1,5 @@
 /**
- * One batch of a revert in one statement: the next change records of the reverted import (in row
+ * One batch of a revert in two statements (LOCK_BATCH_SQL, then revertBatchSql): the next change records of the reverted import (in row
  * order, after `$2`), their assignments locked, each judged, and, in a real revert, undone; the
  * revert's own change records written; the verdict of every record returned.
  *
@@ -36,16 +36,25 @@ const HOLDS_UPDATED = [
 const RESTORE = (field: string, from: string, bit: number) =>
   `${field} = CASE WHEN v.changed & ${bit} <> 0 THEN v.${from} ELSE x.${field} END`;
 
-export const revertBatchSql = (target: 'real' | 'dry') => `
-  WITH r AS (
+const NEXT_RECORDS = `
     SELECT * FROM assignment_changes
      WHERE change_set = $1 AND row_number > $2 AND action IN ('Created', 'Updated')
-     ORDER BY row_number LIMIT $3
-  ),
-  a AS (
-    SELECT a.* FROM client_billable_services a
-     WHERE a.id IN (SELECT assignment_id FROM r) ORDER BY a.id FOR UPDATE
-  ),
+     ORDER BY row_number LIMIT $3`;
+
+/**
+ * First, a statement of its own: the batch's assignments locked, in id order (as every writer of
+ * assignments locks them). The batch statement that follows takes a new snapshot (READ COMMITTED)
+ * once the locks are held, so it judges the values as the last writer left them, and nobody can
+ * change them before it commits. (Joined with the locked rows inside one statement, the planner,
+ * which cannot estimate a CTE, compared every record with every locked row.)
+ */
+export const LOCK_BATCH_SQL = `
+  SELECT a.id FROM client_billable_services a
+   WHERE a.id IN (SELECT assignment_id FROM (${NEXT_RECORDS}) r)
+   ORDER BY a.id FOR UPDATE`;
+
+export const revertBatchSql = (target: 'real' | 'dry') => `
+  WITH r AS (${NEXT_RECORDS}),
   v AS (
     SELECT r.*, a.id AS current_id, a.import_code AS last_code,
            a.quantity AS q, a.unit_price AS p, a.start_date AS sd, a.end_date AS ed, a.notes AS n,
@@ -54,7 +63,7 @@ export const revertBatchSql = (target: 'real' | 'dry') => `
                 WHEN r.action = 'Created' AND ${HOLDS_CREATED} THEN 'Reverted'
                 WHEN r.action = 'Updated' AND ${HOLDS_UPDATED} THEN 'Reverted'
                 ELSE 'CHANGED_SINCE' END AS verdict
-      FROM r LEFT JOIN a ON a.id = r.assignment_id
+      FROM r LEFT JOIN client_billable_services a ON a.id = r.assignment_id
   ),
   ${
     target === 'real'

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { revertBatchSql } from './assignment-revert-sql';
+import { LOCK_BATCH_SQL, revertBatchSql } from './assignment-revert-sql';
 
 /** Why a change record was not undone. */
 export type RevertSkipReason = 'CHANGED_SINCE' | 'GONE';
@@ -37,6 +37,7 @@ export interface RevertVerdict {
 @Injectable()
 export class AssignmentRevertService {
   async revertBatch(db: ClientBase, request: RevertBatchRequest): Promise<RevertVerdict[]> {
+    await db.query(LOCK_BATCH_SQL, [request.changeSet, request.after, request.limit]);
     const result = await db.query<{
       row_number: number;
       verdict: RevertVerdict['verdict'];
