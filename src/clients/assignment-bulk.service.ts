@@ -12,7 +12,6 @@ import {
   lockSql,
   NOT_ASSIGNED_SQL,
   OUTCOMES_SQL,
-  RECORD_SQL,
   resolveSql,
   UNRESOLVED_SQL,
   WORK_DDL,
@@ -69,8 +68,8 @@ const CREATE_SQL = {
 };
 
 const MODIFY_SQL = {
-  resolve: resolveSql(false),
-  resolveDeferred: resolveSql(true),
+  resolve: { real: resolveSql(false, 'real'), dry: resolveSql(false, 'dry') },
+  resolveDeferred: { real: resolveSql(true, 'real'), dry: resolveSql(true, 'dry') },
   lock: { real: lockSql('real'), dry: lockSql('dry') },
   createMissing: { real: createMissingSql('real'), dry: createMissingSql('dry') },
   apply: { real: applySql('real'), dry: applySql('dry') },
@@ -166,9 +165,8 @@ export class AssignmentBulkService {
     const both = dryRun ? [changeSet] : [changeSet, sourceCode];
     await db.query(WORK_DDL);
     await db.query('TRUNCATE assignment_work');
-    await db.query(deferred ? MODIFY_SQL.resolveDeferred : MODIFY_SQL.resolve, [changeSet]);
-    await db.query(RECORD_SQL, [changeSet]);
-    await db.query(MODIFY_SQL.lock[target]);
+    // Resolves, records the pairs and locks the stored assignments (one statement).
+    await db.query((deferred ? MODIFY_SQL.resolveDeferred : MODIFY_SQL.resolve)[target], [changeSet]);
     if (mode === 'update') {
       await db.query(NOT_ASSIGNED_SQL);
     } else {

@@ -6,6 +6,7 @@
  *    service, a pair an earlier row of the file already handled) into the work table;
  * 2. record: the pairs this pass handles, so later rows of the file know them;
  * 3. lock: the stored assignments of the pending rows, locked and read (their values before);
+ *    1 to 3 are one statement (resolveSql), the lock is taken again after 4 (lockSql);
  * 4. create (upsert): the pairs the client does not have; a pair another transaction created
  *    meanwhile is not created, and is locked and updated by a second round of 3;
  * 5. apply: every pending row merged with the stored values (an empty cell keeps the stored value,
@@ -20,6 +21,10 @@
  */
 import { CHANGE_COLUMNS, CREATED_BITS } from './assignment-create-sql';
 
+/**
+ * Half of every page left free: the steps after the first update each pending row in place (HOT, no
+ * new entry in either index), which a full page cannot.
+ */
 export const WORK_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS assignment_work (
     rn integer NOT NULL,
@@ -42,40 +47,56 @@ export const WORK_DDL = `
     ed0 date,
     n0 text,
     outcome text
-  ) ON COMMIT DELETE ROWS;
+  ) WITH (fillfactor = 50) ON COMMIT DELETE ROWS;
   CREATE INDEX IF NOT EXISTS assignment_work_rn ON assignment_work (rn);
   CREATE INDEX IF NOT EXISTS assignment_work_pair ON assignment_work (client_id, service_id)`;
 
-/** 1. The rows of the pass, resolved; dup_of names the row of the file that handles their pair. */
-export const resolveSql = (deferred: boolean) => `
+/**
+ * 1-3 in one statement: the rows of the pass, resolved (dup_of names the row of the file that
+ * handles their pair), the pairs of the pending rows (one first row per pair) recorded for the rest
+ * of the file, and the stored assignments of the pending rows locked (real) and read, in (client,
+ * service) order as lockSql() does. One pass over the batch instead of three: the work table is
+ * written once, not written and then updated row by row with what the lock read.
+ */
+export const resolveSql = (deferred: boolean, target: 'real' | 'dry') => `
+  WITH r AS (
+    SELECT r.*,
+           CASE WHEN r.client_id IS NULL THEN 'CLIENT_NOT_FOUND'
+                WHEN r.service_id IS NULL THEN 'SERVICE_NOT_FOUND'
+                WHEN NOT r.is_active THEN 'CLIENT_INACTIVE'
+                WHEN r.dup_of IS NOT NULL THEN 'DUPLICATE_IN_FILE'
+           END AS outcome
+      FROM (
+        SELECT st.rn, c.id AS client_id, c.is_active, b.id AS service_id, c.code AS client_code,
+               b.code AS service_code, b.unit_price AS catalog_price,
+               st.qty, st.price, st.sd, st.ed, st.notes, st.clr,
+               CASE WHEN st.first THEN p.row_number
+                    ELSE coalesce(p.row_number, min(st.rn) OVER (PARTITION BY st.cc, st.sc)) END AS dup_of
+          FROM assignment_stage st
+          LEFT JOIN LATERAL (SELECT id, code, is_active FROM clients WHERE lower(code) = st.cc OFFSET 0) c ON true
+          LEFT JOIN billable_services b ON lower(b.code) = st.sc
+          LEFT JOIN LATERAL (SELECT row_number FROM assignment_run_pairs
+                              WHERE change_set = $1 AND client_id = c.id AND billable_service_id = b.id
+                             OFFSET 0) p ON true
+         WHERE st.deferred = ${deferred}
+      ) r
+  ),
+  recorded AS (
+    INSERT INTO assignment_run_pairs (change_set, client_id, billable_service_id, row_number)
+    SELECT $1, client_id, service_id, rn FROM r WHERE outcome IS NULL
+  )
   INSERT INTO assignment_work (rn, client_id, service_id, client_code, service_code, catalog_price,
-                               qty, price, sd, ed, notes, clr, dup_of, outcome)
-  SELECT r.rn, r.client_id, r.service_id, r.client_code, r.service_code, r.catalog_price,
-         r.qty, r.price, r.sd, r.ed, r.notes, r.clr, r.dup_of,
-         CASE WHEN r.client_id IS NULL THEN 'CLIENT_NOT_FOUND'
-              WHEN r.service_id IS NULL THEN 'SERVICE_NOT_FOUND'
-              WHEN NOT r.is_active THEN 'CLIENT_INACTIVE'
-              WHEN r.dup_of IS NOT NULL THEN 'DUPLICATE_IN_FILE'
-         END
-    FROM (
-      SELECT st.rn, c.id AS client_id, c.is_active, b.id AS service_id, c.code AS client_code,
-             b.code AS service_code, b.unit_price AS catalog_price,
-             st.qty, st.price, st.sd, st.ed, st.notes, st.clr,
-             CASE WHEN st.first THEN p.row_number
-                  ELSE coalesce(p.row_number, min(st.rn) OVER (PARTITION BY st.cc, st.sc)) END AS dup_of
-        FROM assignment_stage st
-        LEFT JOIN LATERAL (SELECT id, code, is_active FROM clients WHERE lower(code) = st.cc OFFSET 0) c ON true
-        LEFT JOIN billable_services b ON lower(b.code) = st.sc
-        LEFT JOIN LATERAL (SELECT row_number FROM assignment_run_pairs
-                            WHERE change_set = $1 AND client_id = c.id AND billable_service_id = b.id
-                           OFFSET 0) p ON true
-       WHERE st.deferred = ${deferred}
-    ) r`;
-
-/** 2. The pairs of the pending rows (one first row per pair), for the rest of the file. */
-export const RECORD_SQL = `
-  INSERT INTO assignment_run_pairs (change_set, client_id, billable_service_id, row_number)
-  SELECT $1, client_id, service_id, rn FROM assignment_work WHERE outcome IS NULL`;
+                               qty, price, sd, ed, notes, clr, dup_of, outcome,
+                               assignment_id, q0, p0, sd0, ed0, n0)
+  SELECT w.rn, w.client_id, w.service_id, w.client_code, w.service_code, w.catalog_price,
+         w.qty, w.price, w.sd, w.ed, w.notes, w.clr, w.dup_of, w.outcome,
+         x.id, x.quantity, x.unit_price, x.start_date, x.end_date, x.notes
+    -- The nested loop keeps this order: the locks are taken pair by pair in (client, service) order.
+    FROM (SELECT * FROM r ORDER BY client_id, service_id) w
+    LEFT JOIN LATERAL (
+      SELECT id, quantity, unit_price, start_date, end_date, notes FROM client_billable_services
+       WHERE w.outcome IS NULL AND client_id = w.client_id AND billable_service_id = w.service_id
+       ${target === 'real' ? 'FOR UPDATE' : ''}) x ON true`;
 
 /** 3. The stored assignments of pending rows not read yet: locked (real) and read. */
 export const lockSql = (target: 'real' | 'dry') => `

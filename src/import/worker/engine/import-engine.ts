@@ -90,8 +90,7 @@ export class ImportEngine {
     const reportKey =
       notImported > 0 ? await this.reports.write(job.id, job.header, job.retryOfId !== null) : null;
     // The change log as one file too (GET /{code}/changes.csv): a dry run's is what it would change.
-    const changed = await this.changes.count(job.id);
-    const changesKey = changed > 0 ? await this.reports.writeChanges(job.id) : null;
+    const changesKey = (await this.changes.any(job.id)) ? await this.reports.writeChanges(job.id) : null;
     if (!(await this.state.complete(job.id, lease.lease, reportKey, changesKey)))
       return { kind: 'stopped', why: 'lease-lost' };
     // The pairs the run handled are needed only while it runs (a dry run's, or upsert's and update's).

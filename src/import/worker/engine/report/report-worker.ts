@@ -34,6 +34,12 @@ async function write(job: ReportJob): Promise<void> {
   db.on('error', () => undefined); // reported by the query that meets it
   await db.connect();
   try {
+    // Every page is the next PAGE_ROWS of one job's rows in row order: an ordered scan of the primary
+    // key (job or change set, row_number) that stops at the page's end. The tables are written during
+    // the run and not analyzed yet, so the planner guesses a few rows for the job and picks a bitmap
+    // scan of ALL the job's rows after the cursor plus a sort, page after page: quadratic in the rows
+    // (3 s of a 200k-row upsert's change log, against 0.2 s). This connection reads only such pages.
+    await db.query('SET enable_bitmapscan = off');
     const lines = linesOf(job, (sql, params) => db.query(sql, params).then((r) => r.rows));
     for await (const text of lines) {
       const bytes = encoder.encode(text); // its own ArrayBuffer, never a shared pool's: safe to transfer
