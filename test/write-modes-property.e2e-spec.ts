@@ -153,8 +153,21 @@ describe.each([
         record.assignmentId = null;
       }
       expect(log.body.items).toEqual(expected.changes);
-      const [{ pairs }] = await t.dataSource.query(`SELECT count(*)::int AS pairs FROM assignment_run_pairs`);
-      expect(pairs).toBe(0); // forgotten once the run ended
+      // Forgotten once the run ended: just after it is Completed (the pairs go after the status, so that a
+      // crash in between cannot lose them before the end is recorded), within a few seconds at most.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const [{ pairs }] = await t.dataSource.query(
+          `SELECT count(*)::int AS pairs FROM assignment_run_pairs WHERE change_set = (
+             SELECT id FROM service_import_jobs WHERE code = $1)`,
+          [job.code],
+        );
+        if (pairs === 0 || Date.now() > deadline) {
+          expect(pairs).toBe(0);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
       return expected;
     }
 

@@ -81,8 +81,7 @@ export class RevertEngine {
     }
     const notReverted = await this.state.notImportedCount(job.id);
     const reportKey = notReverted > 0 ? await this.reports.write(job.id, REVERT_REPORT_HEADER) : null;
-    const changesKey =
-      (await this.changes.count(job.id)) > 0 ? await this.reports.writeChanges(job.id) : null;
+    const changesKey = (await this.changes.any(job.id)) ? await this.reports.writeChanges(job.id) : null;
     if (!(await this.state.complete(job.id, lease.lease, reportKey, changesKey))) {
       return { kind: 'stopped', why: 'lease-lost' };
     }
