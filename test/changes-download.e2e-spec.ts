@@ -43,8 +43,26 @@ const EXISTING = `
 
 const CSV_HEADER = 'rowNumber,action,assignmentId,clientCode,serviceCode,field,from,to';
 
+/**
+ * The change log file is written just after its import completes: until then the job says so (503
+ * with Retry-After). Waits for it, as a client following Retry-After would.
+ */
+async function fileWritten(t: TestApp, code: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [row] = await t.dataSource.query(
+      `SELECT changes_file_pending AS pending FROM service_import_jobs WHERE code = $1`,
+      [code],
+    );
+    if (!row?.pending) return;
+    if (Date.now() > deadline) throw new Error(`The change log file of ${code} is still pending`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Follows the redirect as a browser would: 302, then the signed link. */
 async function download(t: TestApp, code: string) {
+  await fileWritten(t, code);
   const res = await request(t.app.getHttpServer())
     .get(`/api/service-imports/${code}/changes.csv`)
     .expect(302);
@@ -127,6 +145,7 @@ describe('the change log as a CSV download (e2e)', () => {
 
   it('redirect=false answers the link as JSON: the same file, and when the link stops working', async () => {
     const job = await uploadAndWait(t.app, FILE, 'link.csv', '?mode=upsert');
+    await fileWritten(t, job.code);
     const before = Date.now();
     const res = await http()
       .get(`${csvOf(job.code)}?redirect=false`)
@@ -180,8 +199,35 @@ describe('the change log as a CSV download (e2e)', () => {
     await http().get(csvOf('not-a-code')).expect(404);
   });
 
+  it('answers 503 with Retry-After while the file is being written, and a sweep writes what a dead worker left', async () => {
+    const job: JobBody = await uploadAndWait(t.app, FILE, 'pending.csv', '?mode=upsert');
+    await fileWritten(t, job.code);
+    const first = (await download(t, job.code)).text;
+    // As a worker that died between completing the import and writing its file leaves it.
+    await t.dataSource.query(
+      `UPDATE service_import_jobs SET changes_file_pending = true, changes_report_key = NULL WHERE code = $1`,
+      [job.code],
+    );
+    const pending = await http().get(csvOf(job.code)).expect(503);
+    expect(pending.headers['retry-after']).toBe('5');
+    expect(pending.body.message).toContain('is being written');
+    expect(pending.body.message).toContain(`/api/service-imports/${job.code}/changes pages it already`);
+
+    const sweeper = t.app.get(ImportSweeper);
+    await sweeper.sweep(); // within the grace period: a live worker may still be writing it
+    await http().get(csvOf(job.code)).expect(503);
+    sweeper.now = () => new Date(Date.now() + 120_000);
+    try {
+      await sweeper.sweep();
+    } finally {
+      sweeper.now = () => new Date();
+    }
+    expect((await download(t, job.code)).text).toBe(first);
+  });
+
   it('410 once retention deleted the file, which is gone from storage', async () => {
     const job: JobBody = await uploadAndWait(t.app, FILE, 'old.csv', '?mode=upsert');
+    await fileWritten(t, job.code);
     await http().get(csvOf(job.code)).expect(302);
     const [{ key }] = await t.dataSource.query(
       `SELECT changes_report_key AS key FROM service_import_jobs WHERE code = $1`,
@@ -233,6 +279,7 @@ describe('the change log download and API keys (e2e)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const path = `/api/service-imports/${code}/changes.csv`;
+    await fileWritten(t, code);
     await as(ALICE, path).expect(302);
     const other = await as(BOB, path).expect(404);
     expect(other.body.message).toBe(`No import with code "${code}".`);

@@ -45,6 +45,16 @@ export class DependencyUnavailableError extends DomainError {
   readonly status = 503;
 }
 
+/** What was asked for is being prepared (a file written after its job ended); retry after a moment. */
+export class NotReadyError extends DomainError {
+  readonly status = 503;
+  override readonly headers: Record<string, string>;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}
+
 /** The caller presented a credential (e.g. a signed download link) that is invalid or expired. */
 export class ForbiddenError extends DomainError {
   readonly status = 403;

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { AssignmentChangesService } from '../../clients/assignment-changes.service';
 import { AssignmentChangePageDto } from '../../clients/dto/assignment-change.dto';
-import { GoneError, NotFoundError } from '../../common/domain-errors';
+import { GoneError, NotFoundError, NotReadyError } from '../../common/domain-errors';
+
+/** What a client asking for a change log file still being written is told to wait. */
+const CHANGES_FILE_RETRY_AFTER_SECONDS = 5;
 import type { ReportLinkDto } from '../dto/report-link.dto';
 import { ImportService } from '../import.service';
 import { ImportStatus } from '../job/import-status';
@@ -40,6 +43,13 @@ export class ImportChangesService {
     const job = await this.imports.findByCode(code, principal);
     if (job.filesDeletedAt) {
       throw new GoneError(`The change log of import ${code} was deleted by the retention policy.`);
+    }
+    if (job.changesFilePending) {
+      throw new NotReadyError(
+        `The change log file of import ${code} is being written (it is written once the import has completed); ` +
+          `try again in a few seconds. GET /api/service-imports/${code}/changes pages it already.`,
+        CHANGES_FILE_RETRY_AFTER_SECONDS,
+      );
     }
     if (!job.changesReportKey) throw new NotFoundError(noFileBecause(job));
     return this.imports.signedLink(job.changesReportKey, changesFileName(job.fileName));

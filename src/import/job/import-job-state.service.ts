@@ -82,23 +82,33 @@ export class ImportJobStateService {
   }
 
   /**
-   * InProgress → Completed with its files (the not-imported report, the change log; null when it has
-   * none); totalItems becomes what was really read, so the invariant holds.
+   * InProgress → Completed with its not-imported report (null when it has none); totalItems becomes
+   * what was really read, so the invariant holds. `changesFilePending`: it has change records, whose
+   * file is written next (changesFileWritten).
    */
   async complete(
     importId: string,
     lease: number,
     reportKey: string | null,
-    changesReportKey: string | null,
+    changesFilePending: boolean,
   ): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs
           SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
-              changes_report_key = $4, total_items = processed_items
+              changes_file_pending = $4, total_items = processed_items
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
-      [importId, lease, reportKey, changesReportKey],
+      [importId, lease, reportKey, changesFilePending],
     );
     return this.ended(importId, row, 'Completed');
+  }
+
+  /** The change log file of a Completed job is in storage under `key`. */
+  async changesFileWritten(importId: string, key: string): Promise<void> {
+    await this.db.query(
+      `UPDATE service_import_jobs SET changes_report_key = $2, changes_file_pending = false
+        WHERE id = $1 AND changes_file_pending`,
+      [importId, key],
+    );
   }
 
   /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */

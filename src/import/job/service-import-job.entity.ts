@@ -48,6 +48,10 @@ export class ServiceImportJob {
   @Column({ name: 'changes_report_key', type: 'text', nullable: true })
   changesReportKey: string | null;
 
+  /** Completed with change records whose file is not written yet (it is written after completing). */
+  @Column({ name: 'changes_file_pending', type: 'boolean', default: false })
+  changesFilePending: boolean;
+
   @Column({ name: 'file_size', type: 'bigint' })
   fileSize: string;
 

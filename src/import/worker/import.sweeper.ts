@@ -8,12 +8,15 @@ import { AssignmentChangesService } from '../../clients/assignment-changes.servi
 import { deleteInChunks } from '../../common/delete-in-chunks';
 import { ImportJobStateService } from '../job/import-job-state.service';
 import { ImportQueueProducer } from '../queue/import-queue.producer';
+import { ReportWriter } from './engine/report-writer';
 
 const SWEEP_EVERY_MS = 30_000;
 /** A Queued job younger than this may still be on its way into Bull. */
 const QUEUED_GRACE_SECONDS = 30;
 /** An InProgress job whose worker has not committed a batch for this long is presumed orphaned. */
 const STALE_HEARTBEAT_SECONDS = 90;
+/** A change log file still pending this long after its job completed was left by a worker that died. */
+const PENDING_FILE_GRACE_SECONDS = 60;
 
 /**
  * Repairs what a lost Redis or a dead worker leaves behind, at start-up and every 30 s:
@@ -36,6 +39,7 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly storage: StorageService,
     private readonly config: AppConfig,
     private readonly changes: AssignmentChangesService,
+    private readonly reports: ReportWriter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,7 +63,28 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
 
   private async sweepOnce(): Promise<void> {
     await this.requeueOrphans();
+    await this.writePendingChangesFiles();
     await this.applyRetention();
+  }
+
+  /**
+   * A worker writes a job's change log file right after completing it; one that died in between (or
+   * whose storage refused) left it pending. After a grace period any worker writes it: the same file,
+   * from the database, so two writing at once write the same bytes.
+   */
+  private async writePendingChangesFiles(): Promise<void> {
+    const rows: { id: string; code: string }[] = await this.db.query(
+      `SELECT id, code FROM service_import_jobs
+        WHERE changes_file_pending AND status = 'Completed' AND files_deleted_at IS NULL
+          AND completed_at < $1::timestamptz - make_interval(secs => $2)
+        ORDER BY completed_at LIMIT 20`,
+      [this.now().toISOString(), PENDING_FILE_GRACE_SECONDS],
+    );
+    for (const row of rows) {
+      if (await this.reports.writeChangesFile(row.id, row.code)) {
+        this.logger.warn(jobLog(row.code, 'Wrote the change log file its worker left pending'));
+      }
+    }
   }
 
   private async requeueOrphans(): Promise<void> {

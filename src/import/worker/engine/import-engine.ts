@@ -89,12 +89,14 @@ export class ImportEngine {
     const notImported = await this.state.notImportedCount(job.id);
     const reportKey =
       notImported > 0 ? await this.reports.write(job.id, job.header, job.retryOfId !== null) : null;
-    // The change log as one file too (GET /{code}/changes.csv): a dry run's is what it would change.
-    const changesKey = (await this.changes.any(job.id)) ? await this.reports.writeChanges(job.id) : null;
-    if (!(await this.state.complete(job.id, lease.lease, reportKey, changesKey)))
+    // The change log as one file too (GET /{code}/changes.csv; a dry run's is what it would change),
+    // written once the import has completed: at a million records it takes seconds.
+    const changed = await this.changes.any(job.id);
+    if (!(await this.state.complete(job.id, lease.lease, reportKey, changed)))
       return { kind: 'stopped', why: 'lease-lost' };
     // The pairs the run handled are needed only while it runs (a dry run's, or upsert's and update's).
     if (job.dryRun || job.mode !== ImportMode.Create) await this.changes.discardRunPairs(job.id);
+    if (changed) await this.reports.writeChangesFile(job.id, job.code);
     return { kind: 'completed' };
   }
 

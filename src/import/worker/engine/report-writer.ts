@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { jobLog } from '../../../logging/job-log';
+import { ImportJobStateService } from '../../job/import-job-state.service';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ResourceLimits, Worker } from 'node:worker_threads';
@@ -26,9 +28,12 @@ export class ReportWriter {
   /** The report thread's heap; a test may shrink it to see a thread that runs out. */
   threadLimits: ResourceLimits = REPORT_THREAD_LIMITS;
 
+  private readonly logger = new Logger(ReportWriter.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly storage: StorageService,
+    private readonly state: ImportJobStateService,
   ) {}
 
   static keyFor(importId: string): string {
@@ -55,6 +60,22 @@ export class ReportWriter {
   /** The change log file: every change record of the import, one line per changed field. */
   writeChanges(importId: string): Promise<string> {
     return this.upload(ReportWriter.changesKeyFor(importId), { kind: 'changes', importId });
+  }
+
+  /**
+   * The change log file of a Completed job whose file is pending, recorded as written. A failure is
+   * only logged: the job stays pending and the sweeper writes it later (so does a worker that dies).
+   */
+  async writeChangesFile(importId: string, code: string): Promise<boolean> {
+    try {
+      await this.state.changesFileWritten(importId, await this.writeChanges(importId));
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        jobLog(code, `The change log file could not be written yet: ${(error as Error).message}`),
+      );
+      return false;
+    }
   }
 
   private async upload(key: string, what: DistributiveOmit<ReportJob, 'databaseUrl'>): Promise<string> {

@@ -81,10 +81,11 @@ export class RevertEngine {
     }
     const notReverted = await this.state.notImportedCount(job.id);
     const reportKey = notReverted > 0 ? await this.reports.write(job.id, REVERT_REPORT_HEADER) : null;
-    const changesKey = (await this.changes.any(job.id)) ? await this.reports.writeChanges(job.id) : null;
-    if (!(await this.state.complete(job.id, lease.lease, reportKey, changesKey))) {
+    const changed = await this.changes.any(job.id);
+    if (!(await this.state.complete(job.id, lease.lease, reportKey, changed))) {
       return { kind: 'stopped', why: 'lease-lost' };
     }
+    if (changed) await this.reports.writeChangesFile(job.id, job.code);
     return { kind: 'completed' };
   }
 
