@@ -31,7 +31,8 @@ export class ImportJobStateService {
   /**
    * Takes the job for this run: Queued or InProgress (a re-run after a crash) → InProgress with a
    * new fencing token, and opens the delivery. A delivery still open is one whose worker died (every
-   * delivery that ends closes it, endDelivery): counted, starting again at 1 when rows were
+   * delivery that ends closes it, endDelivery, and so does the step that makes the job final, in the same
+   * statement, so a final job never shows an open delivery): counted, starting again at 1 when rows were
    * committed since the last death. Returns null when the job is already final or gone.
    */
   async acquire(importId: string): Promise<Lease | null> {
@@ -95,7 +96,7 @@ export class ImportJobStateService {
     const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs
           SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
-              changes_file_pending = $4, total_items = processed_items
+              changes_file_pending = $4, total_items = processed_items, delivery_open = false
         WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
       [importId, lease, reportKey, changesFilePending],
     );
@@ -115,7 +116,8 @@ export class ImportJobStateService {
   async fail(importId: string, reason: string, lease?: number): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
       `UPDATE service_import_jobs
-          SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2
+          SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2,
+              delivery_open = false
         WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)
         RETURNING id`,
       [importId, reason, lease ?? null],
