@@ -146,6 +146,35 @@ describe('revert an import (e2e)', () => {
     expect(log).toHaveLength(imported.createdCount);
   });
 
+  it('reverts changes spread thinly through a file: stretches longer than a batch without one', async () => {
+    // A batch of the revert is a window of IMPORT_BATCH_SIZE (25) row numbers: a window with no change
+    // record, at the start, in the middle or at the end, must not end the revert early.
+    const pairs = CLIENTS.flatMap((c) => SERVICES.map(([s]) => `${c},${s}`));
+    for (const gaps of [
+      [60, 80, 70],
+      [0, 26, 0],
+      [25, 1, 49],
+    ]) {
+      await t.dataSource.query(`DELETE FROM client_billable_services`);
+      const before = await table();
+      const rows = [HEADER];
+      let next = 0;
+      for (const gap of gaps) {
+        for (let i = 0; i < gap; i++) rows.push(`${pairs[next++ % pairs.length]},x,,,,`); // INVALID_QUANTITY
+        rows.push(`${pairs[next++]},2,,,,`);
+      }
+      const imported = await importFile(rows.join('\n') + '\n');
+      expect(imported.createdCount).toBe(gaps.length);
+      const undone = await revert(imported.code);
+      expect(undone).toMatchObject({
+        status: 'Completed',
+        revertedCount: gaps.length,
+        totalItems: gaps.length,
+      });
+      expect(await table()).toEqual(before);
+    }
+  });
+
   it('reverts an upsert import: created rows deleted, updated rows restored, the table as before', async () => {
     const before = await table();
     const imported = await importFile(upsertFile());

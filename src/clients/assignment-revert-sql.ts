@@ -3,7 +3,7 @@
  * order, after `$2`), their assignments locked, each judged, and, in a real revert, undone; the
  * revert's own change records written; the verdict of every record returned.
  *
- * Parameters: $1 the import's change set, $2 after this row number, $3 at most this many records,
+ * Parameters: $1 the import's change set, $2 after this row number, $3 the window (row numbers up to $2 + $3),
  * $4 the import's code, $5 the revert's change set (its job id), $6 the revert's code.
  *
  * A record is undone only if its assignment still holds what the import wrote: the import is still
@@ -36,10 +36,16 @@ const HOLDS_UPDATED = [
 const RESTORE = (field: string, from: string, bit: number) =>
   `${field} = CASE WHEN v.changed & ${bit} <> 0 THEN v.${from} ELSE x.${field} END`;
 
+/**
+ * A window of row numbers, not a LIMIT: `row_number > $2 ORDER BY row_number LIMIT $3` read every
+ * record after $2 to sort them whenever the planner misjudged the change set's size (it has no
+ * statistics on a change set written moments ago), which made a revert quadratic. A window of $3 row
+ * numbers holds at most $3 records, whatever the plan.
+ */
 const NEXT_RECORDS = `
     SELECT * FROM assignment_changes
-     WHERE change_set = $1 AND row_number > $2 AND action IN ('Created', 'Updated')
-     ORDER BY row_number LIMIT $3`;
+     WHERE change_set = $1 AND row_number > $2 AND row_number <= $2 + $3 AND action IN ('Created', 'Updated')
+     ORDER BY row_number`;
 
 /**
  * First, a statement of its own: the batch's assignments locked, in id order (as every writer of

@@ -12,9 +12,9 @@ export interface RevertBatchRequest {
   /** The revert's own change set and code. */
   revertSet: string;
   revertCode: string;
-  /** Records after this row number, at most `limit` of them. */
+  /** Records after this row number, up to `after + window` (so at most `window` of them). */
   after: number;
-  limit: number;
+  window: number;
   dryRun: boolean;
 }
 
@@ -37,7 +37,7 @@ export interface RevertVerdict {
 @Injectable()
 export class AssignmentRevertService {
   async revertBatch(db: ClientBase, request: RevertBatchRequest): Promise<RevertVerdict[]> {
-    await db.query(LOCK_BATCH_SQL, [request.changeSet, request.after, request.limit]);
+    await db.query(LOCK_BATCH_SQL, [request.changeSet, request.after, request.window]);
     const result = await db.query<{
       row_number: number;
       verdict: RevertVerdict['verdict'];
@@ -47,7 +47,7 @@ export class AssignmentRevertService {
     }>(
       revertBatchSql(request.dryRun ? 'dry' : 'real'),
       // A dry run writes no assignment: the revert's code ($6) has nowhere to go.
-      [request.changeSet, request.after, request.limit, request.sourceCode, request.revertSet].concat(
+      [request.changeSet, request.after, request.window, request.sourceCode, request.revertSet].concat(
         request.dryRun ? [] : [request.revertCode],
       ),
     );
@@ -67,6 +67,15 @@ export class AssignmentRevertService {
       [changeSet],
     );
     return result.rows[0].n;
+  }
+
+  /** The highest row number of `changeSet`'s records a revert goes through (0 when it has none). */
+  async lastRevertible(db: ClientBase, changeSet: string): Promise<number> {
+    const result = await db.query<{ n: number | null }>(
+      `SELECT max(row_number) AS n FROM assignment_changes WHERE change_set = $1 AND action IN ('Created', 'Updated')`,
+      [changeSet],
+    );
+    return result.rows[0].n ?? 0;
   }
 
   /** The last row number a revert has judged: its own records and its not-reverted rows say. */

@@ -61,16 +61,18 @@ export class RevertEngine {
       if (!(await this.state.setPhase(job.id, lease.lease, ImportPhase.Importing, total))) {
         return { kind: 'stopped', why: 'lease-lost' };
       }
+      const end = await this.reverts.lastRevertible(db, source.id);
       let checkpoint = lease.checkpoint;
+      // Each batch is a window of row numbers, committed whole: everything up to the last row number
+      // judged is done, and nothing lies between it and the end of its window.
       let after = await this.lastJudged(db, job.id);
-      for (;;) {
+      while (after < end) {
         if (this.shuttingDown) return { kind: 'abandoned' };
         const batch = await this.batch(db, job, source, { lease: lease.lease, checkpoint, after });
         if (!batch.ok) return { kind: 'stopped', why: batch.why };
-        if (batch.judged === 0) break;
         checkpoint += batch.judged;
-        after = batch.last;
-        this.events.changed(job.id);
+        after += this.config.import.batchSize;
+        if (batch.judged > 0) this.events.changed(job.id);
       }
     } finally {
       await db.end().catch(() => undefined);
@@ -109,7 +111,7 @@ export class RevertEngine {
     job: ServiceImportJob,
     source: { id: string; code: string },
     at: { lease: number; checkpoint: number; after: number },
-  ): Promise<{ ok: true; judged: number; last: number } | { ok: false; why: 'cancelled' | 'lease-lost' }> {
+  ): Promise<{ ok: true; judged: number } | { ok: false; why: 'cancelled' | 'lease-lost' }> {
     for (let attempt = 0; ; attempt++) {
       try {
         await db.query('BEGIN');
@@ -124,12 +126,12 @@ export class RevertEngine {
           revertSet: job.id,
           revertCode: job.code,
           after: at.after,
-          limit: this.config.import.batchSize,
+          window: this.config.import.batchSize,
           dryRun: job.dryRun,
         });
         await this.record(db, job.id, verdicts);
         await db.query('COMMIT');
-        return { ok: true, judged: verdicts.length, last: verdicts.at(-1)?.rowNumber ?? at.after };
+        return { ok: true, judged: verdicts.length };
       } catch (error) {
         await db.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
