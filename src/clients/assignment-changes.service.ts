@@ -39,16 +39,6 @@ export class AssignmentChangesService {
     return { items: rows.map(toChangeDto), total };
   }
 
-  /** Up to `limit` records after row `after`, in row order (for writing them all, page by page). */
-  async after(changeSet: string, after: number, limit: number): Promise<AssignmentChangeDto[]> {
-    const rows = await this.db.query<ChangeRow[]>(
-      `SELECT ${COLUMNS} FROM assignment_changes WHERE change_set = $1 AND row_number > $2
-        ORDER BY row_number LIMIT $3`,
-      [changeSet, after, limit],
-    );
-    return rows.map(toChangeDto);
-  }
-
   /**
    * Whether the change set has a record: one index probe, where a count reads every record (tenths of a second
    * after a 1M-row upsert, at the end of the import, which is all it needs).
