@@ -67,6 +67,33 @@ describe('import events stream (e2e)', () => {
       expectLiveProgress(events);
     });
 
+    it("streams a revert's progress as an import's: its counters rising, then the end", async () => {
+      await t.dataSource.query(`DELETE FROM client_billable_services`); // the first test imported the file
+      const job = await uploadAndWait(t.app, file.csv, 'to-revert.csv');
+      expect(job.createdCount).toBeGreaterThan(1000);
+      const res = await request(t.app.getHttpServer())
+        .post(`/api/service-imports/${job.code}/revert`)
+        .expect(202);
+      const stream = await openEvents(t.baseUrl, res.body.code);
+      const events = await stream.done;
+      const names = events.map((e) => e.event);
+      expect(names[names.length - 1]).toBe('end');
+      expect(names.slice(0, -1).every((n) => n === 'progress')).toBe(true);
+      const reverted = events.map((e) => Number(e.job.revertedCount));
+      expect(reverted).toEqual([...reverted].sort((a, b) => a - b));
+      for (const e of events)
+        expect(e.job.processedItems).toBe(Number(e.job.revertedCount) + e.job.skippedCount);
+      const running = events.filter((e) => e.job.status === 'InProgress' && e.job.phase === 'Importing');
+      expect(new Set(running.map((e) => e.job.processedItems)).size).toBeGreaterThanOrEqual(3);
+      expect(events[events.length - 1].job).toMatchObject({
+        kind: 'revert',
+        status: 'Completed',
+        revertedCount: job.createdCount,
+        processedItems: job.createdCount,
+        progressPercent: 100,
+      });
+    });
+
     it('gives a job that already ended just the end event', async () => {
       const job = await uploadAndWait(t.app, 'clientCode,serviceCode\nK1,NOPE\n', 'done.csv');
       expect(job.status).toBe('Completed');
