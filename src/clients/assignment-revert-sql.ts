@@ -62,7 +62,8 @@ export const LOCK_BATCH_SQL = `
 export const revertBatchSql = (target: 'real' | 'dry') => `
   WITH r AS (${NEXT_RECORDS}),
   v AS (
-    SELECT r.*, a.id AS current_id, a.import_code AS last_code,
+    -- Who changed it last, when not the import itself (a field edited outside any import keeps its code).
+    SELECT r.*, a.id AS current_id, nullif(a.import_code, $4) AS last_code,
            a.quantity AS q, a.unit_price AS p, a.start_date AS sd, a.end_date AS ed, a.notes AS n,
            CASE WHEN a.id IS NULL THEN 'GONE'
                 WHEN a.import_code IS DISTINCT FROM $4 THEN 'CHANGED_SINCE'

@@ -23,7 +23,7 @@ export interface RevertVerdict {
   verdict: 'Reverted' | RevertSkipReason;
   clientCode: string;
   serviceCode: string;
-  /** The import that changed the assignment last, for CHANGED_SINCE; null when no import did. */
+  /** The import that changed the assignment last, for CHANGED_SINCE; null when no other import did. */
   lastChangedBy: string | null;
 }
 

@@ -55,7 +55,10 @@ export async function snapshotAssignments(db: DataSource): Promise<void> {
   await db.query(`ANALYZE assignments_snapshot`);
 }
 
-/** The assignments exactly as snapshotAssignments kept them: what runs created is gone, the rest reset. */
+/**
+ * The assignments exactly as snapshotAssignments kept them: what runs created is gone, the rest reset,
+ * what runs deleted (a revert) back with its id.
+ */
 export async function restoreAssignments(db: DataSource): Promise<void> {
   const columns: { name: string }[] = await db.query(
     `SELECT column_name AS name FROM information_schema.columns
@@ -70,6 +73,11 @@ export async function restoreAssignments(db: DataSource): Promise<void> {
   await db.query(
     `UPDATE client_billable_services a SET (${list}) = (${values}) FROM assignments_snapshot s
       WHERE s.id = a.id AND (${current}) IS DISTINCT FROM (${values})`,
+  );
+  // After the deletes: a pair deleted and created again under a new id is free for its old row.
+  await db.query(
+    `INSERT INTO client_billable_services (id, ${list}) SELECT s.id, ${values} FROM assignments_snapshot s
+      WHERE NOT EXISTS (SELECT 1 FROM client_billable_services a WHERE a.id = s.id)`,
   );
 }
 

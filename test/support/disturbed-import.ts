@@ -28,6 +28,8 @@ export interface DisturbedImportOptions {
   reset?: () => Promise<void>;
   /** Read the run's change log too. */
   changeLog?: boolean;
+  /** Starts the run and answers its code, instead of uploading the file (e.g. a revert). */
+  start?: () => Promise<string>;
 }
 
 export interface JobRow {
@@ -74,11 +76,12 @@ export function disturbedImports(
     return rows.map((r) => r.r);
   }
 
-  /** Uploads the file, lets `disturb` interfere, waits for the end, then resets the assignments. */
+  /** Uploads the file (or `start`s), lets `disturb` interfere, waits for the end, then resets the assignments. */
   async function runImport(disturb: (code: string) => Promise<void>): Promise<ImportResult> {
     const t = testApp();
-    const res = await upload(t.app, csv, 'big.csv', options.query).expect(202);
-    const code = res.body.code as string;
+    const code = options.start
+      ? await options.start()
+      : ((await upload(t.app, csv, 'big.csv', options.query).expect(202)).body.code as string);
     await disturb(code);
     const job = await waitForEnd(t.app, code, 180_000);
     const report = job.notImportedDownloadUrl ? (await fetchReport(job.notImportedDownloadUrl)).text : '';
@@ -103,6 +106,10 @@ export function jobCounters(j: JobBody) {
     unchangedCount: j.unchangedCount,
     skippedCount: j.skippedCount,
     errorCount: j.errorCount,
+    // A revert's (0 for an import).
+    revertedCount: j.revertedCount,
+    keptCount: j.keptCount,
+    goneCount: j.goneCount,
     failureReason: j.failureReason,
   };
 }
