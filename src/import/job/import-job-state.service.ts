@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { FinalImportStatus, ImportMetrics } from './import-metrics';
 import { ImportEventsPublisher } from '../events/import-events.publisher';
 import { ImportPhase, ImportStatus } from './import-status';
+import { endingWithWebhookEvents } from '../../webhooks/webhook-events';
 
 export interface Lease {
   lease: number;
@@ -94,10 +95,13 @@ export class ImportJobStateService {
     changesFilePending: boolean,
   ): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
-      `UPDATE service_import_jobs
-          SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
-              changes_file_pending = $4, total_items = processed_items, delivery_open = false
-        WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
+      endingWithWebhookEvents(
+        `UPDATE service_import_jobs
+            SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
+                changes_file_pending = $4, total_items = processed_items, delivery_open = false
+          WHERE id = $1 AND lease = $2 AND status = 'InProgress'`,
+        'completed',
+      ),
       [importId, lease, reportKey, changesFilePending],
     );
     return this.ended(importId, row, 'Completed');
@@ -115,11 +119,13 @@ export class ImportJobStateService {
   /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */
   async fail(importId: string, reason: string, lease?: number): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
-      `UPDATE service_import_jobs
-          SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2,
-              delivery_open = false
-        WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)
-        RETURNING id`,
+      endingWithWebhookEvents(
+        `UPDATE service_import_jobs
+            SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2,
+                delivery_open = false
+          WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)`,
+        'failed',
+      ),
       [importId, reason, lease ?? null],
     );
     return this.ended(importId, row, 'Failed');
@@ -139,12 +145,14 @@ export class ImportJobStateService {
    */
   async cancel(importId: string): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
-      `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
-        WHERE id = $1
-          AND (status = 'Queued'
-               OR (status = 'InProgress' AND phase IS DISTINCT FROM 'WritingReport'
-                   AND (total_items IS NULL OR processed_items < total_items)))
-        RETURNING id`,
+      endingWithWebhookEvents(
+        `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
+          WHERE id = $1
+            AND (status = 'Queued'
+                 OR (status = 'InProgress' AND phase IS DISTINCT FROM 'WritingReport'
+                     AND (total_items IS NULL OR processed_items < total_items)))`,
+        'cancelled',
+      ),
       [importId],
     );
     return this.ended(importId, row, 'Cancelled');
