@@ -20,6 +20,8 @@ export interface Lease {
  * The one door through which an import's status changes. Every transition is a guarded UPDATE
  * (WHERE status = what we expect, and for a worker WHERE lease = its token), so a cancel racing a
  * start, or a stale worker racing the one that replaced it, loses cleanly: its UPDATE matches no row.
+ * The three transitions to a final status also write the webhook outbox in the same statement
+ * (endingWithWebhookEvents), so an ended job always has its events.
  */
 @Injectable()
 export class ImportJobStateService {
