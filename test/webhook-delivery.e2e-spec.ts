@@ -2,7 +2,7 @@
 // verified as the README shows, retries after 500s and after a timeout with the attempts listed,
 // an event failed for good after its last attempt, redelivery, and both signatures after a rotation.
 import request from 'supertest';
-import { fetchReport, seedCatalog, uploadAndWait } from './support/imports';
+import { fetchReport, seedCatalog, uploadAndWait, waitForEnd } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 import { verifyWebhook, WebhookReceiver } from './support/webhook-receiver';
 
@@ -147,6 +147,25 @@ describe('webhooks: deliveries (e2e)', () => {
     });
     const other = '00000000-0000-4000-8000-000000000000';
     await http().post(`/api/webhooks/${hook.id}/deliveries/${other}/redeliver`).expect(404);
+  });
+
+  it('a revert sends revert.completed (and not import.completed) to the webhooks subscribed to it', async () => {
+    const reverts = await register('/reverts', ['revert.completed']);
+    const imports = await register('/imports', ['import.completed']);
+    const job = await importOnce();
+    const res = await http().post(`/api/service-imports/${job.code}/revert`).expect(202);
+    const revert = await waitForEnd(t.app, res.body.code);
+    const [delivery] = await receiver.waitFor('/reverts', 1);
+    expect(delivery.json).toMatchObject({
+      type: 'revert.completed',
+      data: { code: revert.code, kind: 'revert', status: 'Completed', revertsCode: job.code },
+    });
+    expect(verifyWebhook(delivery.body, String(delivery.headers['webhook-signature']), reverts.secret)).toBe(
+      true,
+    );
+    await deliveriesOf(imports.id, 1);
+    expect(receiver.on('/imports').map((r) => r.json.data.code)).toEqual([job.code]);
+    expect(receiver.on('/reverts')).toHaveLength(1);
   });
 
   it('after rotate-secret a delivery carries two signatures: the new and the old secret both verify', async () => {

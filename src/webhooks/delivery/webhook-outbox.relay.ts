@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
@@ -24,7 +24,7 @@ const BATCH = 100;
  * is in PostgreSQL with the job's final status, and any worker delivers it.
  */
 @Injectable()
-export class WebhookOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookOutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookOutboxRelay.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -42,7 +42,8 @@ export class WebhookOutboxRelay implements OnApplicationBootstrap, OnApplication
     void this.relay();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before Bull closes the queue (its own onModuleDestroy comes after ours): a pass never adds to a closed queue. */
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }

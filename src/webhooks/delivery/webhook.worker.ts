@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DELIVER_WEBHOOK, WEBHOOK_QUEUE, WebhookJobPayload } from '../webhook-queue.constants';
 import { DeliveryAttemptFailed, WebhookDeliverer } from './webhook-deliverer';
@@ -13,7 +13,7 @@ export const WEBHOOK_CONCURRENCY = 8;
  * of webhookJobOptions; a worker killed mid-attempt leaves a stalled job that Bull runs again.
  */
 @Injectable()
-export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookWorker.name);
 
   constructor(
@@ -34,7 +34,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     this.queue.on('error', (error) => this.logger.warn(`Webhook queue error: ${error.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops taking deliveries; Bull waits for the attempts running (each bounded by WEBHOOK_TIMEOUT_MS). */
+  async onModuleDestroy(): Promise<void> {
     await this.queue.close().catch(() => undefined);
   }
 }
