@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -102,7 +103,7 @@ export class WebhooksController {
     summary: "Deliver an attempt's event again",
     description: 'A new round of attempts (with retries) of the same event, carrying the same event id.',
   })
-  @ApiOkResponse({ description: 'Queued for delivery' })
+  @ApiAcceptedResponse({ description: 'Queued for delivery' })
   @ApiNotFoundResponse({ description: 'No such webhook, or no such delivery of it' })
   redeliver(
     @Param('id', WebhookId) id: string,
