@@ -124,6 +124,20 @@ describe('webhooks: deliveries (e2e)', () => {
     expect(attempts[1]).toMatchObject({ statusCode: 200, eventStatus: 'Delivered' });
   });
 
+  it('does not follow a redirect (a failed attempt) and keeps at most 1 KB of the answer', async () => {
+    receiver.respond = (r) =>
+      r.path === '/moved'
+        ? { status: 302, body: 'x'.repeat(5000), headers: { Location: receiver.url('/elsewhere') } }
+        : 200;
+    const hook = await register('/moved');
+    await importOnce();
+    await receiver.waitFor('/moved', 2);
+    const [first] = await deliveriesOf(hook.id, 1);
+    expect(first).toMatchObject({ statusCode: 302, error: 'answered 302' });
+    expect(first.responseBody).toBe('x'.repeat(1024));
+    expect(receiver.on('/elsewhere')).toHaveLength(0);
+  });
+
   it('marks the event Failed after its last attempt; a redelivery sends it again with the same id', async () => {
     receiver.respond = () => 503;
     const hook = await register('/down');

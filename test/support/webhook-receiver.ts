@@ -32,8 +32,11 @@ export interface ReceivedWebhook {
   json: { id: string; type: string; created: number; data: Record<string, unknown> };
 }
 
-/** What the receiver does with a request: answer a status, or never answer (a hung endpoint). */
-export type Respond = (received: ReceivedWebhook, countOnPath: number) => number | 'hang';
+/** An answer: a status (body "answer <status>"), a full answer, or none at all (a hung endpoint). */
+export type Answer = number | 'hang' | { status: number; body: string; headers?: Record<string, string> };
+
+/** What the receiver does with a request. */
+export type Respond = (received: ReceivedWebhook, countOnPath: number) => Answer;
 
 /** A webhook endpoint on loopback (node:http) that records every request it gets. */
 export class WebhookReceiver {
@@ -55,7 +58,10 @@ export class WebhookReceiver {
         receiver.received.push(received);
         const answer = receiver.respond(received, receiver.on(received.path).length);
         if (answer === 'hang') receiver.hung.push(res);
-        else res.writeHead(answer, { 'Content-Type': 'text/plain' }).end(`answer ${answer}`);
+        else if (typeof answer === 'number') {
+          res.writeHead(answer, { 'Content-Type': 'text/plain' }).end(`answer ${answer}`);
+        } else
+          res.writeHead(answer.status, { 'Content-Type': 'text/plain', ...answer.headers }).end(answer.body);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
