@@ -11,10 +11,13 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './import/queue/queue.module';
 import { ImportWorkerModule } from './import/worker/import-worker.module';
 import { StorageModule } from './storage/storage.module';
+import { WebhookDeliveryModule } from './webhooks/delivery/webhook-delivery.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * Wires the feature modules. APP_ROLE decides whether this process runs imports: ImportWorkerModule
- * (processor, engine, sweeper) is imported for worker and all only.
+ * (processor, engine, sweeper) and WebhookDeliveryModule (relay, delivery processor) are imported
+ * for worker and all only.
  */
 @Module({})
 export class AppModule {
@@ -31,7 +34,8 @@ export class AppModule {
         StorageModule,
         ClientsModule,
         ImportModule,
-        ...(config.role === 'api' ? [] : [ImportWorkerModule]),
+        WebhooksModule,
+        ...(config.role === 'api' ? [] : [ImportWorkerModule, WebhookDeliveryModule]),
         HealthModule,
       ],
     };

@@ -135,6 +135,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: 'soon' })).toThrow('REDIS_COMMAND_TIMEOUT_MS');
   });
 
+  it('keeps webhooks to https and public addresses by default, and validates their timings', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowHttp: false,
+      allowPrivate: false,
+      timeoutMs: 10_000,
+      backoffMs: 10_000,
+      attempts: 13,
+      pollMs: 1000,
+    });
+    const env = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '500' };
+    expect(loadConfig(env).webhooks).toMatchObject({ allowHttp: true, allowPrivate: true, timeoutMs: 500 });
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow('WEBHOOK_TIMEOUT_MS');
+    expect(() => loadConfig({ WEBHOOK_ATTEMPTS: '100' })).toThrow('WEBHOOK_ATTEMPTS');
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow('WEBHOOK_ALLOW_PRIVATE');
+  });
+
   describe('s3 driver', () => {
     it('requires S3_BUCKET', () => {
       expect(problemsOf({ STORAGE_DRIVER: 's3' })).toEqual(['S3_BUCKET is required when STORAGE_DRIVER=s3']);

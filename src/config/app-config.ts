@@ -4,6 +4,23 @@ import { resolve } from 'node:path';
 import { defaultLogFormat, prettyAvailable } from '../logging/log-format';
 import { ApiKey, apiKeyEntriesFromFile, apiKeyEntriesFromList, parseApiKeys } from './api-keys';
 import { Env, EnvReader } from './env-reader';
+import type {
+  AppRole,
+  AuthConfig,
+  ImportConfig,
+  LogConfig,
+  StorageConfig,
+  WebhookConfig,
+} from './config-types';
+
+export type {
+  AppRole,
+  AuthConfig,
+  ImportConfig,
+  LogConfig,
+  StorageConfig,
+  WebhookConfig,
+} from './config-types';
 
 /**
  * The whole typed configuration of the service. Built once from the environment by `loadConfig`,
@@ -39,66 +56,7 @@ export class AppConfig {
   metricsPort: number | null;
   /** SSE_MAX_STREAMS_PER_KEY: event streams one principal (anonymous: one IP) may hold open on one API process; more → 429. */
   sseMaxStreamsPerKey: number;
-}
-
-export interface LogConfig {
-  /** LOG_LEVEL: pino's level. */
-  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** LOG_FORMAT: json (one object a line) or pretty (colored); default pretty in development on a terminal, else json. */
-  format: 'json' | 'pretty';
-}
-
-export interface AuthConfig {
-  /** Empty when neither API_KEYS nor API_KEYS_FILE is set: the API is open (anonymous principal). */
-  apiKeys: ApiKey[];
-  /** ADMIN_API_KEYS: names of keys in apiKeys that may open the queue dashboard (operators). */
-  adminKeyNames: string[];
-  /** ALLOW_ANONYMOUS: lets NODE_ENV=production run without keys, on purpose. */
-  allowAnonymous: boolean;
-  /** Uploads one principal may start per window (POST /api/service-imports); more → 429. */
-  uploadRateLimit: number;
-  uploadRateWindowSeconds: number;
-  /** Queued + InProgress imports one principal may have at once; more → 429. */
-  maxActiveImportsPerKey: number;
-}
-
-export type AppRole = 'api' | 'worker' | 'all';
-
-export interface StorageConfig {
-  driver: 'local' | 's3';
-  localDir: string;
-  /** STORAGE_LEFTOVER_AGE_SECONDS: a partial file or unfinished multipart upload older than this is a crash leftover. */
-  leftoverAgeSeconds: number;
-  s3: {
-    endpoint?: string;
-    /** The endpoint browsers use for download links, when it differs from `endpoint`. */
-    publicEndpoint?: string;
-    region: string;
-    bucket: string;
-    accessKeyId?: string;
-    secretAccessKey?: string;
-    forcePathStyle: boolean;
-  };
-}
-
-export interface ImportConfig {
-  maxFileBytes: number;
-  /** UPLOAD_TIMEOUT_SECONDS: the longest an upload's body may take to arrive; longer → 408. */
-  uploadTimeoutSeconds: number;
-  maxRows: number;
-  /**
-   * IMPORT_MAX_FIELD_CHARS (old name IMPORT_MAX_FIELD_BYTES, still read): the longest value, counted
-   * in characters (UTF-16 code units) of the decoded text, not in bytes of the file.
-   */
-  maxFieldChars: number;
-  /** IMPORT_MAX_COLUMNS: the widest header an upload may have; wider → 400 before any job exists. */
-  maxColumns: number;
-  batchSize: number;
-  /** Database connections of one running import: 2 keeps two consecutive batches in the database at once. */
-  connections: number;
-  concurrency: number;
-  attempts: number;
-  retentionDays: number;
+  webhooks: WebhookConfig;
 }
 
 export class ConfigError extends Error {
@@ -219,6 +177,14 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     log: readLogConfig(r, nodeEnv, stdoutIsTty),
     metricsPort,
     sseMaxStreamsPerKey: r.int('SSE_MAX_STREAMS_PER_KEY', 20, 1, 100_000),
+    webhooks: {
+      allowHttp: r.bool('WEBHOOK_ALLOW_HTTP', false),
+      allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      backoffMs: r.int('WEBHOOK_BACKOFF_MS', 10_000, 10, 3_600_000),
+      attempts: r.int('WEBHOOK_ATTEMPTS', 13, 1, 30),
+      pollMs: r.int('WEBHOOK_POLL_MS', 1000, 50, 3_600_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign(new AppConfig(), config);

@@ -82,6 +82,6 @@ import { UploadRateLimitModule } from './upload/upload-rate-limit.module';
     ImportRetryService,
     ImportRevertService,
   ],
-  exports: [ImportQueueProducer, ImportJobStateService, ImportEventsPublisher, ImportMetrics],
+  exports: [ImportService, ImportQueueProducer, ImportJobStateService, ImportEventsPublisher, ImportMetrics],
 })
 export class ImportModule {}

@@ -119,6 +119,15 @@ export class ImportService {
     return this.toDto(job as ServiceImportJobView);
   }
 
+  /** The DTO of a job by id, whoever owns it (a webhook delivery's data), with a freshly signed link. */
+  async dtoById(id: string): Promise<ServiceImportJobDto | null> {
+    const [job] = await this.jobs.query(
+      `SELECT ${SERVICE_IMPORT_JOB_VIEW_COLUMNS} FROM service_import_jobs WHERE id = $1`,
+      [id],
+    );
+    return job ? this.toDto(job as ServiceImportJobView) : null;
+  }
+
   async list(
     filter: {
       status?: ImportStatus;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { FinalImportStatus, ImportMetrics } from './import-metrics';
 import { ImportEventsPublisher } from '../events/import-events.publisher';
 import { ImportPhase, ImportStatus } from './import-status';
+import { endingWithWebhookEvents } from '../../webhooks/webhook-events';
 
 export interface Lease {
   lease: number;
@@ -19,6 +20,8 @@ export interface Lease {
  * The one door through which an import's status changes. Every transition is a guarded UPDATE
  * (WHERE status = what we expect, and for a worker WHERE lease = its token), so a cancel racing a
  * start, or a stale worker racing the one that replaced it, loses cleanly: its UPDATE matches no row.
+ * The three transitions to a final status also write the webhook outbox in the same statement
+ * (endingWithWebhookEvents), so an ended job always has its events.
  */
 @Injectable()
 export class ImportJobStateService {
@@ -94,10 +97,13 @@ export class ImportJobStateService {
     changesFilePending: boolean,
   ): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
-      `UPDATE service_import_jobs
-          SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
-              changes_file_pending = $4, total_items = processed_items, delivery_open = false
-        WHERE id = $1 AND lease = $2 AND status = 'InProgress' RETURNING id`,
+      endingWithWebhookEvents(
+        `UPDATE service_import_jobs
+            SET status = 'Completed', phase = NULL, completed_at = now(), report_key = $3,
+                changes_file_pending = $4, total_items = processed_items, delivery_open = false
+          WHERE id = $1 AND lease = $2 AND status = 'InProgress'`,
+        'completed',
+      ),
       [importId, lease, reportKey, changesFilePending],
     );
     return this.ended(importId, row, 'Completed');
@@ -115,11 +121,13 @@ export class ImportJobStateService {
   /** Queued/InProgress → Failed. With a lease, only the worker holding it may fail the job. */
   async fail(importId: string, reason: string, lease?: number): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
-      `UPDATE service_import_jobs
-          SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2,
-              delivery_open = false
-        WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)
-        RETURNING id`,
+      endingWithWebhookEvents(
+        `UPDATE service_import_jobs
+            SET status = 'Failed', phase = NULL, completed_at = now(), failure_reason = $2,
+                delivery_open = false
+          WHERE id = $1 AND status IN ('Queued', 'InProgress') AND ($3::int IS NULL OR lease = $3)`,
+        'failed',
+      ),
       [importId, reason, lease ?? null],
     );
     return this.ended(importId, row, 'Failed');
@@ -139,12 +147,14 @@ export class ImportJobStateService {
    */
   async cancel(importId: string): Promise<boolean> {
     const row = await this.firstRow<{ id: string }>(
-      `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
-        WHERE id = $1
-          AND (status = 'Queued'
-               OR (status = 'InProgress' AND phase IS DISTINCT FROM 'WritingReport'
-                   AND (total_items IS NULL OR processed_items < total_items)))
-        RETURNING id`,
+      endingWithWebhookEvents(
+        `UPDATE service_import_jobs SET status = 'Cancelled', phase = NULL, completed_at = now()
+          WHERE id = $1
+            AND (status = 'Queued'
+                 OR (status = 'InProgress' AND phase IS DISTINCT FROM 'WritingReport'
+                     AND (total_items IS NULL OR processed_items < total_items)))`,
+        'cancelled',
+      ),
       [importId],
     );
     return this.ended(importId, row, 'Cancelled');
