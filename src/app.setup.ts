@@ -49,6 +49,7 @@ export function setupApp(app: INestApplication): void {
       .addTag('service-imports', 'Upload a CSV, follow the import, read and download what was not imported')
       .addTag('clients', 'The clients assignments are made to')
       .addTag('billable-services', 'The catalog of billable services')
+      .addTag('client-billable-services', 'The assignments of catalog services to clients, exported as CSV')
       .addTag('health', 'Liveness of the service and its dependencies')
       .addTag('storage', 'Signed downloads of reports (local storage driver)')
       .build(),
