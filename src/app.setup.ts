@@ -50,6 +50,7 @@ export function setupApp(app: INestApplication): void {
       .addTag('clients', 'The clients assignments are made to')
       .addTag('billable-services', 'The catalog of billable services')
       .addTag('webhooks', 'Signed HTTP callbacks when an import or a revert ends')
+      .addTag('client-billable-services', 'The assignments of catalog services to clients, exported as CSV')
       .addTag('health', 'Liveness of the service and its dependencies')
       .addTag('storage', 'Signed downloads of reports (local storage driver)')
       .build(),

@@ -90,6 +90,22 @@ export class ApiClient {
     );
   }
 
+  /** Opens the assignment export (repeated ?client= and ?service=); the caller reads `body`. */
+  async exportAssignments(query: { clients?: string[]; services?: string[] }): Promise<Response> {
+    const params = new URLSearchParams();
+    for (const code of query.clients ?? []) params.append('client', code);
+    for (const code of query.services ?? []) params.append('service', code);
+    const text = params.toString();
+    const res = await this.fetch(
+      `${this.baseUrl}/api/client-billable-services/export${text ? `?${text}` : ''}`,
+      {
+        headers: { Accept: 'text/csv' },
+      },
+    );
+    if (res.status !== 200 || !res.body) throw await httpError(res);
+    return res;
+  }
+
   /** Opens the job's event stream; the caller reads `body`. */
   async events(code: string, signal: AbortSignal): Promise<Response> {
     const res = await this.fetch(`${this.imports}/${encodeURIComponent(code)}/events`, {

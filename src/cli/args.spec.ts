@@ -47,3 +47,16 @@ describe('parseCli', () => {
     expect(() => parseCli(argv, {})).toThrow(UsageError);
   });
 });
+
+describe('parseCli export', () => {
+  it('takes no argument and repeatable --client and --service', () => {
+    expect(parseCli(['export', '--client', 'C1', '--client', 'c2', '--service', 'S1'], {})).toMatchObject({
+      command: 'export',
+      clients: ['C1', 'c2'],
+      services: ['S1'],
+    });
+    expect(parseCli(['export'], {})).toMatchObject({ command: 'export', clients: undefined });
+    expect(() => parseCli(['export', 'file.csv'], {})).toThrow('"export" takes no argument.');
+    expect(() => parseCli(['list', '--client', 'C1'], {})).toThrow(UsageError);
+  });
+});

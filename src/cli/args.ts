@@ -16,6 +16,9 @@ Commands:
   status <code>       Show an import.
   cancel <code>       Cancel a Queued or InProgress import.
   list                List imports, newest first.
+  export              Write every assignment to stdout as a CSV in the import format
+                      (service-import export > assignments.csv); --client and --service narrow it.
+                      Exit code 1 when the file came out shorter than the service said.
 
 Options:
   --url <url>         The service (default: $SERVICE_IMPORT_URL or http://localhost:3000)
@@ -30,10 +33,13 @@ Options:
   --status <status>   list: only Queued, InProgress, Completed, Failed or Cancelled imports
   --page <n>          list: page number (default 1)
   --limit <n>         list: imports per page (default 20, at most 100)
+  --client <code>     export: only this client's assignments (repeat for more)
+  --service <code>    export: only this service's assignments (repeat for more)
   -h, --help          Show this help
 `;
 
-export type Command = 'upload' | 'commit' | 'retry' | 'revert' | 'status' | 'cancel' | 'list' | 'help';
+export type Command =
+  'upload' | 'commit' | 'retry' | 'revert' | 'status' | 'cancel' | 'list' | 'export' | 'help';
 
 export interface CliOptions {
   command: Command;
@@ -49,6 +55,9 @@ export interface CliOptions {
   status?: string;
   page?: number;
   limit?: number;
+  /** export: client and service codes, each option repeatable. */
+  clients?: string[];
+  services?: string[];
 }
 
 /** A mistake in the command line: the message, then the usage, exit code 1. */
@@ -62,6 +71,7 @@ const COMMAND_OPTIONS: Record<Exclude<Command, 'help'>, string[]> = {
   status: [],
   cancel: [],
   list: ['status', 'page', 'limit'],
+  export: ['client', 'service'],
 };
 const GLOBAL_OPTIONS = ['url', 'api-key', 'help'];
 
@@ -83,6 +93,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         status: { type: 'string' },
         page: { type: 'string' },
         limit: { type: 'string' },
+        client: { type: 'string', multiple: true },
+        service: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,9 +113,9 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       throw new UsageError(`The option --${option} does not apply to "${name}".`);
     }
   }
-  const wanted = name === 'list' ? 0 : 1;
+  const wanted = name === 'list' || name === 'export' ? 0 : 1;
   if (rest.length !== wanted) {
-    const what = name === 'upload' ? 'a CSV file' : name === 'list' ? 'no argument' : 'an import code';
+    const what = name === 'upload' ? 'a CSV file' : wanted === 0 ? 'no argument' : 'an import code';
     throw new UsageError(`"${name}" takes ${what}.`);
   }
   return {
@@ -119,6 +131,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     status: values.status,
     page: positiveInt('page', values.page),
     limit: positiveInt('limit', values.limit),
+    clients: values.client,
+    services: values.service,
   };
 }
 

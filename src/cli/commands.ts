@@ -182,3 +182,6 @@ export async function list(client: ApiClient, options: CliOptions, io: Io): Prom
   io.out.write(`${first}-${first + page.items.length - 1} of ${page.total}\n`);
   return 0;
 }
+
+// `export` is a reserved word: the command's function has another name, exported under the command's.
+export { exportAssignments as export } from './export';

@@ -11,6 +11,8 @@ import { ClientBillableServicesService } from './client-billable-services.servic
 import { Client } from './client.entity';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
+import { AssignmentExportController } from './export/assignment-export.controller';
+import { AssignmentExportService } from './export/assignment-export.service';
 
 /**
  * Clients, the billable-service catalog and the assignments between them. Other modules use the
@@ -18,7 +20,7 @@ import { ClientsService } from './clients.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Client, BillableService, ClientBillableService])],
-  controllers: [ClientsController, BillableServicesController],
+  controllers: [ClientsController, BillableServicesController, AssignmentExportController],
   providers: [
     ClientsService,
     BillableServicesService,
@@ -26,6 +28,7 @@ import { ClientsService } from './clients.service';
     AssignmentBulkService,
     AssignmentChangesService,
     AssignmentRevertService,
+    AssignmentExportService,
   ],
   exports: [
     ClientsService,

@@ -1,3 +1,4 @@
+import type { AssignmentColumn } from '../../csv/assignment-format';
 import type { HeaderCheck } from '../../csv/upload-header';
 
 /**
@@ -13,8 +14,8 @@ import type { HeaderCheck } from '../../csv/upload-header';
  * (could be times), "amount"/"total" (a line total is not a unit price).
  */
 
-export type FieldName =
-  'clientCode' | 'serviceCode' | 'quantity' | 'unitPrice' | 'startDate' | 'endDate' | 'notes';
+/** The fields are the format's columns (src/csv/assignment-format.ts), under their canonical names. */
+export type FieldName = AssignmentColumn;
 
 /** Index of each field in a row's fields, -1 when the header has no such column. */
 export type ColumnMap = Record<FieldName, number>;

@@ -24,9 +24,5 @@ export function writeModeOf(mode: ImportMode): AssignmentWriteMode {
   return SAME[mode];
 }
 
-/**
- * In upsert and update, the cell value that clears an optional field (startDate, endDate, notes),
- * compared case-insensitively. Not `#N/A`: that is what a spreadsheet writes for a failed lookup
- * formula, which would silently clear values.
- */
-export const CLEAR_TOKEN = '#CLEAR';
+// The clear token belongs to the CSV format, which the export writes too.
+export { CLEAR_TOKEN } from '../../csv/assignment-format';

@@ -5,7 +5,7 @@
  */
 import { CLEAR, type AssignmentSkipReason, type AssignmentValues } from '../../clients';
 import { ColumnMap } from './columns';
-import { CLEAR_TOKEN } from './import-mode';
+import { isClearToken, readCell } from '../../csv/assignment-format';
 
 export type ErrorReason =
   | 'MALFORMED_ROW'
@@ -112,7 +112,7 @@ export function isBlankRecord(fields: string[]): boolean {
 /**
  * Checks one data row. `fields` are trimmed (as the reader yields them); `headerLength` is the
  * number of header columns; `decimalComma` accepts "12,50" in unitPrice (semicolon files);
- * `clearable` (upsert and update) reads CLEAR_TOKEN in startDate, endDate and notes as "clear it".
+ * `clearable` (upsert and update) reads the clear token in startDate, endDate and notes as "clear it".
  */
 export function validateRow(
   fields: string[],
@@ -130,17 +130,20 @@ export function validateRow(
       );
     }
   }
-  const clientCode = value(fields, columns.clientCode);
+  // Each value is read through readCell (a guarding ' dropped), after the clear token is looked for
+  // in the cell as written: "'#CLEAR" is the text #CLEAR, never the token.
+  const clientCode = readCell(value(fields, columns.clientCode));
   if (clientCode === '') return invalid('MISSING_CLIENT_CODE', 'The client code is empty.');
-  const serviceCode = value(fields, columns.serviceCode);
+  const serviceCode = readCell(value(fields, columns.serviceCode));
   if (serviceCode === '') return invalid('MISSING_SERVICE_CODE', 'The service code is empty.');
 
   let clear = 0;
-  const quantityText = value(fields, columns.quantity);
+  const quantityCell = value(fields, columns.quantity);
   let quantity: number | null = null;
-  if (clearable && isClearToken(quantityText)) {
+  if (clearable && isClearToken(quantityCell)) {
     return invalid('INVALID_QUANTITY', 'The quantity cannot be cleared: leave the cell empty to keep it.');
   }
+  const quantityText = readCell(quantityCell);
   if (quantityText !== '') {
     quantity = WHOLE_NUMBER.test(quantityText) ? Number(quantityText) : 0;
     if (quantity > MAX_QUANTITY) {
@@ -151,14 +154,15 @@ export function validateRow(
     }
   }
 
-  const priceText = value(fields, columns.unitPrice);
+  const priceCell = value(fields, columns.unitPrice);
   let unitPrice: string | null = null;
-  if (clearable && isClearToken(priceText)) {
+  if (clearable && isClearToken(priceCell)) {
     return invalid(
       'INVALID_UNIT_PRICE',
       'The unit price cannot be cleared: leave the cell empty to keep it.',
     );
   }
+  const priceText = readCell(priceCell);
   if (priceText !== '') {
     unitPrice = normalizePrice(priceText, decimalComma);
     if (unitPrice === null) {
@@ -181,7 +185,7 @@ export function validateRow(
   if (clearable && isClearToken(startDate)) {
     clear |= CLEAR.startDate;
     startDate = '';
-  }
+  } else startDate = readCell(startDate);
   if (startDate !== '' && !isCalendarDate(startDate)) {
     return invalid('INVALID_DATE', `Start date "${startDate}" is not a real date in the form YYYY-MM-DD.`);
   }
@@ -189,7 +193,7 @@ export function validateRow(
   if (clearable && isClearToken(endDate)) {
     clear |= CLEAR.endDate;
     endDate = '';
-  }
+  } else endDate = readCell(endDate);
   if (endDate !== '' && !isCalendarDate(endDate)) {
     return invalid('INVALID_DATE', `End date "${endDate}" is not a real date in the form YYYY-MM-DD.`);
   }
@@ -201,7 +205,7 @@ export function validateRow(
   if (clearable && isClearToken(notes)) {
     clear |= CLEAR.notes;
     notes = '';
-  }
+  } else notes = readCell(notes);
   if (notes.length > MAX_NOTES_LENGTH) {
     const length = codePointLength(notes);
     if (length > MAX_NOTES_LENGTH) {
@@ -223,10 +227,6 @@ export function validateRow(
     notes: notes === '' ? null : notes,
     clear,
   };
-}
-
-function isClearToken(text: string): boolean {
-  return text.length === CLEAR_TOKEN.length && text.toUpperCase() === CLEAR_TOKEN;
 }
 
 function invalid(reason: ErrorReason, message: string): InvalidRow {
