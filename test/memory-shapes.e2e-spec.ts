@@ -65,7 +65,7 @@ describe('memory across file shapes (e2e, a production process)', () => {
     service = await WorkerProcess.start(
       t.config,
       { APP_ROLE: 'all', PORT: String(port), PUBLIC_BASE_URL: base, LOG_LEVEL: 'info' },
-      ['--max-old-space-size=192'],
+      ['--max-old-space-size=192', '--max-semi-space-size=16'],
     );
   });
   afterAll(async () => {

@@ -201,7 +201,7 @@ describe('upload and import path, property-based (e2e, production start)', () =>
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--max-old-space-size=192', MAIN], {
+    child = spawn(process.execPath, ['--max-old-space-size=192', '--max-semi-space-size=16', MAIN], {
       cwd: storage,
       env: {
         PATH: process.env.PATH ?? '',
