@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
+import { Client } from 'pg';
 import { bigImportFile } from './support/big-file';
 import { seedCatalog } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
@@ -56,6 +57,40 @@ describe('SIGTERM hand-back is not an attempt (e2e, worker processes)', () => {
 
   const { jobRow, waitForProgress, runImport } = disturbedImports(() => t, file.csv);
 
+  /**
+   * SIGTERM while no batch can commit: a connection holds a lock the batches' writes wait for, so the
+   * signal lands mid-import however slow the loaded machine makes the worker to handle it (without
+   * it, a worker once read and committed the rest of the file between the signal and its handling).
+   * The lock is let go once the worker says it is shutting down; the batches in flight then commit.
+   */
+  async function sigtermWhileBatchesWait(
+    worker: WorkerProcess,
+    code: string,
+    atLeast: number,
+  ): Promise<void> {
+    const blocker = new Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    try {
+      // The lock first, then the progress it holds still: the signal lands right past `atLeast`.
+      for (;;) {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE client_billable_services IN SHARE MODE');
+        const { rows } = await blocker.query<{ n: number }>(
+          `SELECT processed_items AS n FROM service_import_jobs WHERE code = $1`,
+          [code],
+        );
+        if (rows[0].n >= atLeast) break;
+        await blocker.query('COMMIT');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      worker.signal('SIGTERM');
+      await worker.waitForOutput(/Shutting down/, 60_000);
+      await blocker.query('COMMIT');
+    } finally {
+      await blocker.end().catch(() => undefined);
+    }
+  }
+
   it('six SIGTERMs during one import (IMPORT_ATTEMPTS 5): it completes exactly as a clean run', async () => {
     expect(clean.job).toMatchObject({ status: 'Completed', totalItems: ROWS, processedItems: ROWS });
     let handBacks = 0;
@@ -66,7 +101,7 @@ describe('SIGTERM hand-back is not an attempt (e2e, worker processes)', () => {
       for (const share of SIGTERM_AT) {
         // Past the share, and past where the last hand-back left it: the new worker runs the import.
         await waitForProgress(code, Math.max(ROWS * share, checkpoint + 1));
-        worker.signal('SIGTERM');
+        await sigtermWhileBatchesWait(worker, code, Math.max(ROWS * share, checkpoint + 1));
         await worker.waitForExit();
         logs.push(worker.log);
         expect(worker.log).toContain('handed back to the queue (shutdown)');
