@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/app-config';
+import { productionNodeFlags } from './support/production-node-flags';
 
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine: Debian's docker-compose
@@ -155,5 +156,12 @@ describe('Deployment files (e2e)', () => {
     // The health check of the worker runs a file the build produces.
     expect(String(services.worker.healthcheck!.test)).toContain('dist/worker-health.js');
     expect(existsSync(join(ROOT, 'src', 'worker-health.ts'))).toBe(true);
+  });
+
+  it('starts node with the same flags as npm run start:prod (the memory tests measure those)', () => {
+    const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+    expect(cmd).not.toBeNull();
+    const dockerFlags = (JSON.parse(cmd![1]) as string[]).filter((word) => word.startsWith('--'));
+    expect(dockerFlags).toEqual(productionNodeFlags());
   });
 });

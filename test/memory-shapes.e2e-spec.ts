@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createTestApp, freePort, TestApp } from './support/test-app';
 import { WorkerProcess } from './support/worker-process';
+import { productionNodeFlags } from './support/production-node-flags';
 
 /**
  * README, Reliability and security: peak RSS of one process, whatever the file's shape. V8 lets each
@@ -65,7 +66,7 @@ describe('memory across file shapes (e2e, a production process)', () => {
     service = await WorkerProcess.start(
       t.config,
       { APP_ROLE: 'all', PORT: String(port), PUBLIC_BASE_URL: base, LOG_LEVEL: 'info' },
-      ['--max-old-space-size=192', '--max-semi-space-size=16'],
+      productionNodeFlags(),
     );
   });
   afterAll(async () => {

@@ -19,6 +19,7 @@ import * as iconv from 'iconv-lite';
 import { Client } from 'pg';
 import { FINAL, JobBody, expectInvariant, parseReport } from './support/imports';
 import { deleteQueueKeys, dropDatabase, freePort, PG_SERVER_URL, REDIS_URL } from './support/test-app';
+import { productionNodeFlags } from './support/production-node-flags';
 
 const MAIN = join(__dirname, '..', '.test-dist', 'main.js'); // built by the e2e global setup
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261202);
@@ -201,7 +202,7 @@ describe('upload and import path, property-based (e2e, production start)', () =>
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--max-old-space-size=192', '--max-semi-space-size=16', MAIN], {
+    child = spawn(process.execPath, [...productionNodeFlags(), MAIN], {
       cwd: storage,
       env: {
         PATH: process.env.PATH ?? '',
