@@ -35,7 +35,7 @@ import { BenchSummary, NaiveSummary, formatHeadline, formatTable, mb } from './r
 import { RssSampler, ServiceProcess, ensureBuild } from './service-process';
 import { Baseline, ImportMeasure, compareStreams, summarize } from './summary';
 import { measureUpsertBaseline } from './upsert-baseline';
-import { measureRevert } from './revert-measure';
+import { measureRevert, tableFingerprint } from './revert-measure';
 
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
@@ -101,6 +101,7 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
   await db.resetAssignments(pool, before);
   log(`seeded with ${seededWith}; ${before.length} pairs pre-assigned (${PRE_ASSIGNED_VALUES})`);
   log(`--mode ${opts.mode}: expected ${JSON.stringify(outcomes)}`);
+  const beforeImport = opts.revert ? await tableFingerprint(pool) : null; // every reset gives the same table
 
   const measured = await measureImport(run, service, api, data);
   const problems = checkCounters(measured.poll.job, outcomes);
@@ -114,7 +115,13 @@ async function benchmark(opts: BenchOptions, cleanup: Cleanup): Promise<BenchSum
     ({ importJobId, inTable } = await checkTable(pool, last, outcomes, problems));
   }
   const reverted = opts.revert
-    ? await measureRevert({ pool, mode: opts.mode, log }, api, last.poll.job.code, importJobId, problems)
+    ? await measureRevert(
+        { pool, mode: opts.mode, log, beforeImport: beforeImport! },
+        api,
+        last.poll.job.code,
+        importJobId,
+        problems,
+      )
     : null;
   await service.stop(); // nothing else may compete with the baseline for the CPU
 

@@ -22,16 +22,28 @@ export interface RevertSummary {
   deleteToRevertRatio: number | null;
 }
 
+/** The assignments' values as one count and hash (the columns a revert restores). */
+export interface TableFingerprint {
+  n: number;
+  h: string;
+}
+
+export async function tableFingerprint(pool: Pool): Promise<TableFingerprint> {
+  const { rows } = await pool.query<TableFingerprint>(
+    `SELECT count(*)::int AS n, coalesce(sum(hashtext(concat_ws('|', client_id, billable_service_id,
+       quantity, unit_price, start_date, end_date, notes))::bigint), 0)::text AS h FROM client_billable_services`,
+  );
+  return rows[0];
+}
+
 export async function measureRevert(
-  run: { pool: Pool; mode: string; log: (line: string) => void },
+  run: { pool: Pool; mode: string; log: (line: string) => void; beforeImport: TableFingerprint },
   api: Api,
   importCode: string,
   importJobId: string,
   problems: string[],
 ): Promise<RevertSummary> {
   const { pool, log } = run;
-  const fingerprint = `SELECT count(*)::int AS n, coalesce(sum(hashtext(concat_ws('|', client_id, billable_service_id,
-    quantity, unit_price, start_date, end_date, notes))::bigint), 0)::text AS h FROM client_billable_services`;
   await pool.query(`DROP TABLE IF EXISTS bench_after_import`);
   await pool.query(`CREATE TABLE bench_after_import AS SELECT * FROM client_billable_services`);
 
@@ -90,12 +102,19 @@ export async function measureRevert(
   const records = job.totalItems ?? 0;
   log(`revert of ${records} change records took ${seconds.toFixed(2)} s`);
 
+  const after = await tableFingerprint(pool);
+  if (after.n !== run.beforeImport.n || after.h !== run.beforeImport.h) {
+    problems.push(
+      `after the revert the table holds ${after.n} rows (hash ${after.h}), before the import ${run.beforeImport.n} (hash ${run.beforeImport.h})`,
+    );
+  }
   // Back to the table as the import left it, for what is measured next.
-  const after = (await pool.query(`SELECT * FROM (${fingerprint}) f`)).rows[0] as { n: number; h: string };
   await pool.query(`TRUNCATE client_billable_services`);
   await pool.query(`INSERT INTO client_billable_services SELECT * FROM bench_after_import`);
   await pool.query(`DROP TABLE bench_after_import`);
-  log(`table after the revert: ${after.n} rows; restored to the state after the import`);
+  log(
+    `table after the revert: ${after.n} rows, ${after.h === run.beforeImport.h ? 'the same values as' : 'NOT the values of'} the table before the import; put back as the import left it`,
+  );
 
   return {
     records,
