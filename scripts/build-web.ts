@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const WEB_SOURCE_FILES = ['index.html', 'import-page.css'];
+export const WEB_SOURCE_FILES = ['index.html', 'import-page.css', 'job-view.css'];
 
 export function buildWeb(root = join(__dirname, '..')): void {
   const out = join(root, 'public');

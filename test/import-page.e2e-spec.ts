@@ -151,7 +151,7 @@ describe('Import page in a browser (e2e)', () => {
       page.waitForEvent('download'),
       page.locator('#report-button').click(),
     ]);
-    const report = parseReport(readFileSync((await download.path())!, 'utf8'));
+    const report = parseReport(readFileSync(await download.path(), 'utf8'));
     expect(report.length).toBe(34); // the header and 33 rows
     expect(report[0]).toContain('reason');
   });

@@ -30,7 +30,8 @@ export function changeLog(job: ImportJob): HTMLElement {
         answer.total === 0
           ? 'Nothing was changed.'
           : `Changes ${num(first + 1)}–${num(first + answer.items.length)} of ${num(answer.total)}`;
-      body.replaceChildren(render(answer.items));
+      body.replaceChildren(...(answer.items.length > 0 ? [render(answer.items)] : []));
+      body.hidden = answer.items.length === 0;
       prev.disabled = page === 1;
       next.disabled = first + answer.items.length >= answer.total;
       download.hidden = answer.total === 0 || job.status !== 'Completed';
@@ -63,7 +64,8 @@ export function changeLog(job: ImportJob): HTMLElement {
   );
 }
 
-const show = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : String(v));
+/** A change's value as the API gives it: a number, a decimal or date string, or null. */
+const show = (v: string | number | null) => (v === null || v === '' ? '(empty)' : String(v));
 
 function render(items: ChangeRecord[]): HTMLElement {
   return el(

@@ -1,7 +1,7 @@
 // The key's imports, newest first (GET /api/service-imports), filterable by status, each linking to
 // its page.
 import { listJobs } from './api.js';
-import { el, importLink, notice, num, time } from './dom.js';
+import { el, notice, num, time } from './dom.js';
 import type { ImportJob } from './types.js';
 
 const PAGE_SIZE = 20;
@@ -58,7 +58,7 @@ export function history(): HTMLElement {
 }
 
 function render(jobs: ImportJob[]): HTMLElement {
-  const heads = ['Import', 'File', 'Status', 'Kind', 'Rows', 'Uploaded'];
+  const heads = ['Import', 'Status', 'Kind', 'Rows', 'Uploaded'];
   return el(
     'table',
     {},
@@ -70,8 +70,12 @@ function render(jobs: ImportJob[]): HTMLElement {
         el(
           'tr',
           { 'data-code': j.code },
-          el('td', { class: 'code' }, importLink(j.code)),
-          el('td', { class: 'file' }, j.fileName),
+          el(
+            'td',
+            { class: 'file' },
+            el('a', { href: `#/imports/${j.code}` }, j.fileName),
+            el('small', { class: 'code muted' }, j.code),
+          ),
           el('td', {}, j.status),
           el('td', {}, j.kind === 'revert' ? 'undo' : `${j.mode}${j.dryRun ? ', dry run' : ''}`),
           el('td', { class: 'num' }, num(j.totalItems)),

@@ -24,8 +24,9 @@ export function progressSection(job: ImportJob): HTMLElement {
   if (job.totalItems) parts.push(percent(fraction));
   const started = job.startedDate ? Date.parse(job.startedDate) : NaN;
   const end = job.completedDate ? Date.parse(job.completedDate) : Date.now();
-  if (!Number.isNaN(started) && job.processedItems > 0) {
-    parts.push(`${rate(job.processedItems / Math.max(0.5, (end - started) / 1000))} rows/s`);
+  const seconds = (end - started) / 1000;
+  if (!Number.isNaN(started) && seconds >= 0.5 && job.processedItems / seconds >= 1) {
+    parts.push(`${rate(job.processedItems / seconds)} rows/s`);
   }
   if (job.status === 'InProgress' && job.estimatedSecondsRemaining !== null) {
     parts.push(`about ${duration(job.estimatedSecondsRemaining)} left`);

@@ -160,7 +160,7 @@ function renderRows(page: RowPage): HTMLElement {
       { 'data-row': r.rowNumber },
       el('td', { class: 'num' }, num(r.rowNumber)),
       withOrigin && el('td', { class: 'num' }, num(r.originalRowNumber)),
-      ...keys.map((k) => el('td', { class: 'value' }, r.values[k] ?? '')),
+      ...keys.map((k) => el('td', { class: 'value', title: r.values[k] ?? '' }, r.values[k] ?? '')),
       el('td', {}, r.outcome),
       el('td', { class: 'reason' }, r.reason),
       el('td', { class: 'message' }, r.message),

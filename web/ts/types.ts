@@ -60,7 +60,7 @@ export interface ChangeRecord {
   assignmentId: string | null;
   clientCode: string;
   serviceCode: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
+  changes: Record<string, { from: string | number | null; to: string | number | null }>;
 }
 
 export const ENDED: readonly ImportStatus[] = ['Completed', 'Failed', 'Cancelled'];
