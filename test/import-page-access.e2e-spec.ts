@@ -96,23 +96,23 @@ describe('Import page with API keys (e2e)', () => {
   it('shows a running import live (phase, rows, rows/s, ETA) until Completed, and cancels another', async () => {
     await page.goto(`${t.baseUrl}/`);
     await enterKey(KEY_A);
-    await dropFile(page, '#drop-zone', 'big.csv', bigFile(6000));
+    await dropFile(page, '#drop-zone', 'big.csv', bigFile(10_000));
     await page.locator('#dry-run').uncheck();
     await page.locator('#upload-button').click();
     await page.locator('#cancel-button').waitFor();
     const seen = await page
       .locator('#progress-text', {
-        hasText: /^[\d,]+ of 6,000 rows · \d+(\.\d)?% · [\d,]+ rows\/s · about .+ left$/,
+        hasText: /^[\d,]+ of 10,000 rows · \d+(\.\d)?% · [\d,]+ rows\/s · about .+ left$/,
       })
       .waitFor({ timeout: 30_000 })
       .then(() => page.locator('#progress-text').innerText());
     await screenshot(page, 'import-page-running');
     await page.locator('#job-status', { hasText: /^Completed$/ }).waitFor({ timeout: 60_000 });
     expect(seen).toMatch(/left$/);
-    expect(await page.locator('[data-counter="skipped"]').innerText()).toBe('6,000');
+    expect(await page.locator('[data-counter="skipped"]').innerText()).toBe('10,000');
 
     await page.locator('a[href="#/"]').first().click();
-    await dropFile(page, '#drop-zone', 'cancelled.csv', bigFile(20000));
+    await dropFile(page, '#drop-zone', 'cancelled.csv', bigFile(50_000));
     await page.locator('#upload-button').click();
     await page.locator('#job-status', { hasText: 'Importing' }).waitFor({ timeout: 30_000 });
     await page.locator('#cancel-button').click();
@@ -122,7 +122,7 @@ describe('Import page with API keys (e2e)', () => {
       .get(`/api/service-imports/${code}`)
       .set('X-API-Key', KEY_A);
     expect(job.body.status).toBe('Cancelled');
-    expect(job.body.processedItems).toBeLessThan(20000);
+    expect(job.body.processedItems).toBeLessThan(50_000);
   });
 
   it('explains uploads refused before a job exists: missing columns (found/expected), 413, 415', async () => {

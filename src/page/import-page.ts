@@ -31,7 +31,7 @@ export const PAGE_CSP_DIRECTIVES: Record<string, string[]> = {
 };
 
 export function isPagePath(path: string): boolean {
-  return path === '/' || path === '/index.html' || path.startsWith(PAGE_ASSETS_PREFIX);
+  return path === '/' || path.startsWith(PAGE_ASSETS_PREFIX);
 }
 
 export function serveImportPage(app: INestApplication): void {

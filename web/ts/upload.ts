@@ -5,9 +5,9 @@ import { el, notice } from './dom.js';
 import type { ImportJob } from './types.js';
 
 const MODES: [value: string, label: string][] = [
-  ['create', 'create: add new assignments, skip those that exist'],
-  ['upsert', 'upsert: add new ones, update those that exist'],
-  ['update', 'update: only update those that exist'],
+  ['create', 'create: new assignments only'],
+  ['upsert', 'upsert: create new, update existing'],
+  ['update', 'update: existing ones only'],
 ];
 
 export function uploadForm(onCreated: (job: ImportJob) => void): HTMLElement {
