@@ -27,7 +27,7 @@ describe('Import page with API keys (e2e)', () => {
     t = await createTestApp({
       API_KEYS: `a:${KEY_A},b:${KEY_B}`,
       IMPORT_MAX_FILE_BYTES: '1000000',
-      IMPORT_BATCH_SIZE: '200',
+      IMPORT_BATCH_SIZE: '100',
     });
     await seedCatalog(t.dataSource, ['C1'], [['S1', '10.00']]);
   });
@@ -112,7 +112,7 @@ describe('Import page with API keys (e2e)', () => {
     expect(await page.locator('[data-counter="skipped"]').innerText()).toBe('10,000');
 
     await page.locator('a[href="#/"]').first().click();
-    await dropFile(page, '#drop-zone', 'cancelled.csv', bigFile(50_000));
+    await dropFile(page, '#drop-zone', 'cancelled.csv', bigFile(80_000));
     await page.locator('#upload-button').click();
     await page.locator('#job-status', { hasText: 'Importing' }).waitFor({ timeout: 30_000 });
     await page.locator('#cancel-button').click();
@@ -122,7 +122,7 @@ describe('Import page with API keys (e2e)', () => {
       .get(`/api/service-imports/${code}`)
       .set('X-API-Key', KEY_A);
     expect(job.body.status).toBe('Cancelled');
-    expect(job.body.processedItems).toBeLessThan(50_000);
+    expect(job.body.processedItems).toBeLessThan(80_000);
   });
 
   it('explains uploads refused before a job exists: missing columns (found/expected), 413, 415', async () => {
