@@ -109,22 +109,30 @@ function showRunning(
 function showEnded(job: ImportJob, root: HTMLElement, open: (c: string) => void): void {
   const notImported =
     job.kind === 'revert' ? job.keptCount + job.goneCount : job.skippedCount + job.errorCount;
-  const head = [summary(job), progressSection(job), counters(job)];
-  root.replaceChildren(
-    ...head,
-    el('p', { class: 'muted', id: 'details-loading' }, 'Reading the rows not imported…'),
+  const table = notImported > 0 ? rowsTable(job) : null;
+  const pending = el(
+    'p',
+    { class: 'muted', id: 'details-loading' },
+    'Counting the rows not imported by reason…',
   );
-  const counting = notImported > 0 ? reasonCounts(job) : Promise.resolve([]);
-  counting
+  const actionsSlot = el('div', {}, pending);
+  const chartSlot = el('div', {});
+  root.replaceChildren(
+    summary(job),
+    progressSection(job),
+    counters(job),
+    actionsSlot,
+    chartSlot,
+    ...(table ? [table.node] : []),
+    changeLog(job),
+  );
+  (notImported > 0 ? reasonCounts(job) : Promise.resolve([]))
     .then((counts) => {
-      const table = rowsTable(job, counts);
-      root.replaceChildren(
-        ...head,
-        actions(job, counts, open),
-        reasonChart(counts, (reason) => table.setReason(reason)),
-        ...(notImported > 0 ? [table.node] : []),
-        changeLog(job),
-      );
+      actionsSlot.replaceChildren(actions(job, counts, open));
+      chartSlot.replaceChildren(reasonChart(counts, (reason) => table?.setReason(reason)));
+      table?.setCounts(counts);
     })
-    .catch((e: unknown) => root.append(notice('error', `The rows could not be read: ${String(e)}`)));
+    .catch((e: unknown) =>
+      actionsSlot.replaceChildren(notice('error', `The rows could not be counted: ${String(e)}`)),
+    );
 }

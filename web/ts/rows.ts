@@ -65,13 +65,26 @@ export function reasonChart(counts: ReasonCount[], onPick: (reason: string) => v
   );
 }
 
-/** The paged table with its reason filter; `setReason` lets the chart pick the filter. */
-export function rowsTable(
-  job: ImportJob,
-  counts: ReasonCount[],
-): { node: HTMLElement; setReason(r: string): void } {
-  const select = el('select', { id: 'reason-filter' }, el('option', { value: '' }, 'All reasons'));
-  for (const c of counts) select.append(el('option', { value: c.reason }, `${c.reason} (${num(c.count)})`));
+/**
+ * The paged table with its reason filter; `setReason` lets the chart pick the filter. It shows at once:
+ * counting by reason takes seconds on a million rows, reading one page does not.
+ */
+export interface RowsTable {
+  node: HTMLElement;
+  setReason(reason: string): void;
+  /** The filter lists every reason the job can have until the counts arrive, then those it has. */
+  setCounts(counts: ReasonCount[]): void;
+}
+
+export function rowsTable(job: ImportJob): RowsTable {
+  const select = el('select', { id: 'reason-filter' });
+  const fillReasons = (options: [reason: string, label: string][]) => {
+    const chosen = select.value;
+    select.replaceChildren(el('option', { value: '' }, 'All reasons'));
+    for (const [reason, label] of options) select.append(el('option', { value: reason }, label));
+    select.value = options.some(([r]) => r === chosen) ? chosen : '';
+  };
+  fillReasons((job.kind === 'revert' ? REVERT_REASONS : IMPORT_REASONS).map((r) => [r, r]));
   const body = el('div', {
     class: 'table-wrap',
     id: 'rows-table',
@@ -136,6 +149,9 @@ export function rowsTable(
       select.value = reason;
       restart();
       select.focus();
+    },
+    setCounts(counts: ReasonCount[]) {
+      fillReasons(counts.map((c) => [c.reason, `${c.reason} (${num(c.count)})`]));
     },
   };
 }
