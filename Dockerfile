@@ -5,6 +5,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
@@ -13,6 +15,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/public ./public
 COPY bin ./bin
 COPY LICENSE ./
 USER node

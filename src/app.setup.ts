@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { useCheckedBodyParsers } from './common/request-body';
 import { noStore, securityHeaders } from './common/security-headers';
 import { HttpMetrics } from './metrics/http-metrics';
+import { serveImportPage } from './page/import-page';
 
 /**
  * Everything main.ts does to the HTTP application, in one place so the e2e tests run the app
@@ -23,6 +24,7 @@ export function setupApp(app: INestApplication): void {
   app.setGlobalPrefix('api', { exclude: ['health', 'docs', 'docs-json', 'metrics'] });
   mountQueueDashboard(app);
   serveLicense(app);
+  serveImportPage(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

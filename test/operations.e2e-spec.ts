@@ -294,6 +294,18 @@ describe('Operations: structured logs and worker metrics (e2e)', () => {
     });
   });
 
+  it('serves the import page from the API process (APP_ROLE=api), never from the worker', async () => {
+    const page = await request(t.app.getHttpServer()).get('/').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<script type="module" src="/page/js/main.js"></script>');
+    await request(t.app.getHttpServer())
+      .get('/page/js/main.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/page/js/main.js`)).status).toBe(404);
+  });
+
   it('serves the worker metrics on METRICS_PORT (a worker has no other HTTP server)', async () => {
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(res.status).toBe(200);

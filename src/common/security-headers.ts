@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { isPagePath, PAGE_CSP_DIRECTIVES } from '../page/import-page';
 
 /**
  * Security headers on every response (helmet: nosniff, frame and referrer policies, HSTS, ...).
@@ -8,7 +9,8 @@ import helmet from 'helmet';
  * /docs gets helmet's default policy, which its page already fits: its scripts are same-origin files
  * and its inline <style> blocks are allowed by helmet's `style-src 'unsafe-inline'`. Only
  * `upgrade-insecure-requests` is dropped there, as it would make a browser fetch the UI's own
- * assets over https from a service reached over plain http.
+ * assets over https from a service reached over plain http. The import page at / gets its own policy,
+ * stricter than Swagger UI's: same-origin scripts and styles only, no inline ones (src/page).
  */
 export function securityHeaders(docsPath = '/docs'): RequestHandler {
   const api = helmet({
@@ -20,9 +22,10 @@ export function securityHeaders(docsPath = '/docs'): RequestHandler {
   const docs = helmet({
     contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
   });
+  const page = helmet({ contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP_DIRECTIVES } });
   return (req: Request, res: Response, next: NextFunction) => {
     const isDocsPage = req.path === docsPath || req.path.startsWith(`${docsPath}/`);
-    (isDocsPage ? docs : api)(req, res, next);
+    (isDocsPage ? docs : isPagePath(req.path) ? page : api)(req, res, next);
   };
 }
 

@@ -3,6 +3,7 @@
 // variables set here are inherited by the jest workers.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { buildWeb } from '../../scripts/build-web';
 import { isBuildStale } from '../../scripts/lib/source-freshness';
 import { ensureS3Server } from './s3-server';
 
@@ -22,10 +23,16 @@ function buildIfStale(): void {
   }
 }
 
+/** The import page the API processes serve at / (test/import-page.e2e-spec.ts drives it in chromium). */
+function buildWebIfStale(): void {
+  if (isBuildStale(join(root, 'public', 'js', 'main.js'), join(root, 'web'))) buildWeb(root);
+}
+
 export default async function globalSetup(): Promise<void> {
   // chromium (Swagger UI browser test) and docker-compose (compose file test), from Debian, when missing.
   execFileSync('bash', [join(root, 'scripts', 'ensure-test-tools.sh')], { stdio: 'inherit' });
   buildIfStale();
+  buildWebIfStale();
   if (process.env.TEST_S3_ENDPOINT) return;
   const { endpoint, started } = ensureS3Server();
   // The teardown stops only what this setup started (see s3-server.ts).
