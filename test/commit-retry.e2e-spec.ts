@@ -3,12 +3,20 @@
 import request from 'supertest';
 import { StorageService } from '../src/storage/storage.service';
 import { ImportSweeper } from '../src/import/worker/import.sweeper';
-import { expectInvariant, fetchReport, FINAL, JobBody, parseReport, seedCatalog } from './support/imports';
+import {
+  expectInvariant,
+  fetchReport,
+  FINAL,
+  HEADER,
+  JobBody,
+  parseReport,
+  seedCatalog,
+  seedSmallCatalog,
+} from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 
 const ALICE = 'alice-secret-0123456789';
 const BOB = 'bob-secret-0123456789abc';
-const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
 
 // Against EXISTING, in upsert mode: rows 1 and 5 update, 2 creates, 3 CLIENT_NOT_FOUND (a note with
 // every CSV syntax), 4 SERVICE_NOT_FOUND, 6 INVALID_QUANTITY, 7 CLIENT_NOT_FOUND, 8 MALFORMED_ROW.
@@ -87,14 +95,7 @@ describe('commit a dry run, retry what was not imported (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ API_KEYS: `alice:${ALICE},bob:${BOB}`, MAX_ACTIVE_IMPORTS_PER_KEY: '20' });
-    await seedCatalog(
-      t.dataSource,
-      ['C1', 'C2'],
-      [
-        ['S1', '10.00'],
-        ['S2', '20.00'],
-      ],
-    );
+    await seedSmallCatalog(t.dataSource);
   });
   afterAll(() => t.close());
   beforeEach(async () => {

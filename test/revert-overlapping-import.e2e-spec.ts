@@ -15,7 +15,7 @@ import { CHANGE_ROW_COLUMNS, type ChangeRow, toChangeDto } from '../src/clients/
 import { IMPORT_QUEUE } from '../src/import/queue/import-queue.constants';
 import type { StoredAssignment } from './support/assignment-model';
 import { readAssignments, seedAssignments } from './support/assignments';
-import { JobBody, seedCatalog, upload, waitForEnd } from './support/imports';
+import { HEADER, JobBody, seedCatalog, upload, waitForEnd } from './support/imports';
 import { type Change, judgePair, type RevertRace } from './support/revert-race';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -142,9 +142,8 @@ describe('a revert while another import writes the same pairs (e2e)', () => {
         }),
       ),
     );
-    const header = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
     const firstLines = FIRST.map((i) => `${PAIRS[i].replace('/', ',')},${10 + (i % 3)},,,,first`);
-    const first = await waitForEnd(t.app, (await importFile(header, firstLines)).body.code, 120_000);
+    const first = await waitForEnd(t.app, (await importFile(HEADER, firstLines)).body.code, 120_000);
     const v1 = byPair(await readAssignments(t.dataSource));
     const forward = await changesOf(first.code);
     expect(forward.size).toBe(FIRST.length);

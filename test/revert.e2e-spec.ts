@@ -6,6 +6,7 @@ import {
   expectInvariant,
   fetchReport,
   FINAL,
+  HEADER,
   JobBody as AnyJob,
   parseReport,
   seedCatalog,
@@ -24,7 +25,6 @@ import { createTestApp, TestApp } from './support/test-app';
 
 const ALICE = 'alice-secret-0123456789';
 const BOB = 'bob-secret-0123456789abc';
-const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
 const CLIENTS = Array.from({ length: 30 }, (_, i) => `C${i}`);
 const SERVICES: [string, string][] = Array.from({ length: 10 }, (_, i) => [`S${i}`, `${i + 1}.00`]);
 
