@@ -7,6 +7,7 @@ import {
   expectInvariant,
   fetchReport,
   FINAL,
+  forceStatus,
   HEADER,
   JobBody,
   parseReport,
@@ -160,21 +161,15 @@ describe('commit a dry run, retry what was not imported (e2e)', () => {
       expect(notDry.body.message).toMatch(/not a dry run/);
 
       const dry = await importFile(FILE, '?mode=upsert&dryRun=true');
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'InProgress' WHERE code = $1`, [
-        dry.code,
-      ]);
+      await forceStatus(t.dataSource, dry.code, 'InProgress');
       expect((await post(`/api/service-imports/${dry.code}/commit`).expect(409)).body.message).toMatch(
         /InProgress.*Wait for it to complete/,
       );
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Failed' WHERE code = $1`, [
-        dry.code,
-      ]);
+      await forceStatus(t.dataSource, dry.code, 'Failed');
       expect((await post(`/api/service-imports/${dry.code}/commit`).expect(409)).body.message).toMatch(
         /Failed/,
       );
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Completed' WHERE code = $1`, [
-        dry.code,
-      ]);
+      await forceStatus(t.dataSource, dry.code, 'Completed');
 
       expect((await post(`/api/service-imports/${dry.code}/commit`, BOB).expect(404)).body.message).toMatch(
         /No import/,
@@ -321,15 +316,11 @@ describe('commit a dry run, retry what was not imported (e2e)', () => {
 
     it('refuses a running import (409), nothing to retry (409), bad filters (400), unknown or foreign codes (404)', async () => {
       const first = await importFile();
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'InProgress' WHERE code = $1`, [
-        first.code,
-      ]);
+      await forceStatus(t.dataSource, first.code, 'InProgress');
       expect((await post(`/api/service-imports/${first.code}/retry`).expect(409)).body.message).toMatch(
         /InProgress/,
       );
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Completed' WHERE code = $1`, [
-        first.code,
-      ]);
+      await forceStatus(t.dataSource, first.code, 'Completed');
 
       const none = await post(`/api/service-imports/${first.code}/retry?reason=CLIENT_INACTIVE`).expect(409);
       expect(none.body.message).toMatch(/no rows not imported with reason CLIENT_INACTIVE/);

@@ -56,6 +56,11 @@ export function seedSmallCatalog(db: DataSource): Promise<void> {
   );
 }
 
+/** Puts the job in `status` behind the API's back, to see how an endpoint answers a job in that state. */
+export async function forceStatus(db: DataSource, code: string, status: string): Promise<void> {
+  await db.query(`UPDATE service_import_jobs SET status = $2 WHERE code = $1`, [code, status]);
+}
+
 export function upload(
   app: INestApplication,
   content: string | Buffer,
