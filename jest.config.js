@@ -6,27 +6,25 @@ const tsJest = [
   { tsconfig: 'tsconfig.json', astTransformers: { before: ['<rootDir>/test/setup/swagger-transformer.js'] } },
 ];
 
+// What both projects share: TypeScript through ts-jest, in Node.
+const project = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  transform: { '^.+\\.ts$': tsJest },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
 module.exports = {
   testTimeout: 120000,
   // No forceExit: every spec closes what it opens (apps, Redis clients, pools, servers, child processes),
   // so the run exits on its own. "Jest did not exit one second after the test run" means a spec leaks a
   // handle: `npx jest --detectOpenHandles <spec>` names it.
   projects: [
+    { ...project, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
-      moduleFileExtensions: ['ts', 'js', 'json'],
-    },
-    {
+      ...project,
       displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
-      moduleFileExtensions: ['ts', 'js', 'json'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { expectFieldError, expectMalformedJsonRejected, ISO_UTC } from './support/api-answers';
 import { createTestApp, TestApp } from './support/test-app';
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('Billable services API (e2e)', () => {
   let testApp: TestApp;
@@ -97,20 +96,11 @@ describe('Billable services API (e2e)', () => {
       ['a missing name', { code: 'X-1', unitPrice: 1 }, 'name must be a string'],
     ])('rejects %s with 400', async (_case, body, message) => {
       const res = await createService(body).expect(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: expect.arrayContaining([message]),
-      });
+      expectFieldError(res, message);
     });
 
     it('rejects a malformed JSON body with 400 in the common error shape', async () => {
-      const res = await request(http)
-        .post('/api/billable-services')
-        .set('Content-Type', 'application/json')
-        .send('{"code": "X-1",, }')
-        .expect(400);
-      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+      await expectMalformedJsonRejected(http, '/api/billable-services', '{"code": "X-1",, }');
     });
   });
 

@@ -11,16 +11,17 @@ import { ReportWriter } from '../src/import/worker/engine/report-writer';
 import { ImportSweeper } from '../src/import/worker/import.sweeper';
 import {
   fetchReport,
+  HEADER,
   JobBody,
   parseReport,
   seedCatalog,
+  seedSmallCatalog,
   upload,
   uploadAndWait,
   waitForEnd,
 } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 
-const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
 const NON_ASCII = 'Zürich – café 日本 😀';
 
 // Upsert against EXISTING: the comments say what each row makes.
@@ -76,14 +77,7 @@ describe('the change log as a CSV download (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await seedCatalog(
-      t.dataSource,
-      ['C1', 'C2'],
-      [
-        ['S1', '10.00'],
-        ['S2', '20.00'],
-      ],
-    );
+    await seedSmallCatalog(t.dataSource);
   });
   afterAll(() => t.close());
   beforeEach(async () => {

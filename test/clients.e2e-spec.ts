@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { parseSeedArgs, seedCatalog } from '../scripts/seed';
+import { expectFieldError, expectMalformedJsonRejected, ISO_UTC } from './support/api-answers';
 import { createTestApp, TestApp } from './support/test-app';
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('Clients API (e2e)', () => {
   let testApp: TestApp;
@@ -84,20 +83,11 @@ describe('Clients API (e2e)', () => {
       ],
     ])('rejects %s with 400 and a field message', async (_case, body, message) => {
       const res = await createClient(body).expect(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: expect.arrayContaining([message]),
-      });
+      expectFieldError(res, message);
     });
 
     it('rejects a malformed JSON body with 400 in the common error shape', async () => {
-      const res = await request(http)
-        .post('/api/clients')
-        .set('Content-Type', 'application/json')
-        .send('{"code": "X-1", "name": ')
-        .expect(400);
-      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+      await expectMalformedJsonRejected(http, '/api/clients', '{"code": "X-1", "name": ');
     });
   });
 
@@ -167,11 +157,7 @@ describe('Clients API (e2e)', () => {
       ['sort=code', 'property sort should not exist'],
     ])('rejects ?%s with 400', async (query, message) => {
       const res = await request(http).get(`/api/clients?${query}`).expect(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: expect.arrayContaining([message]),
-      });
+      expectFieldError(res, message);
     });
   });
 

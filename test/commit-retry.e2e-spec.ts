@@ -3,12 +3,21 @@
 import request from 'supertest';
 import { StorageService } from '../src/storage/storage.service';
 import { ImportSweeper } from '../src/import/worker/import.sweeper';
-import { expectInvariant, fetchReport, FINAL, JobBody, parseReport, seedCatalog } from './support/imports';
+import {
+  expectInvariant,
+  fetchReport,
+  FINAL,
+  forceStatus,
+  HEADER,
+  JobBody,
+  parseReport,
+  seedCatalog,
+  seedSmallCatalog,
+} from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
 
 const ALICE = 'alice-secret-0123456789';
 const BOB = 'bob-secret-0123456789abc';
-const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
 
 // Against EXISTING, in upsert mode: rows 1 and 5 update, 2 creates, 3 CLIENT_NOT_FOUND (a note with
 // every CSV syntax), 4 SERVICE_NOT_FOUND, 6 INVALID_QUANTITY, 7 CLIENT_NOT_FOUND, 8 MALFORMED_ROW.
@@ -87,14 +96,7 @@ describe('commit a dry run, retry what was not imported (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ API_KEYS: `alice:${ALICE},bob:${BOB}`, MAX_ACTIVE_IMPORTS_PER_KEY: '20' });
-    await seedCatalog(
-      t.dataSource,
-      ['C1', 'C2'],
-      [
-        ['S1', '10.00'],
-        ['S2', '20.00'],
-      ],
-    );
+    await seedSmallCatalog(t.dataSource);
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -159,21 +161,15 @@ describe('commit a dry run, retry what was not imported (e2e)', () => {
       expect(notDry.body.message).toMatch(/not a dry run/);
 
       const dry = await importFile(FILE, '?mode=upsert&dryRun=true');
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'InProgress' WHERE code = $1`, [
-        dry.code,
-      ]);
+      await forceStatus(t.dataSource, dry.code, 'InProgress');
       expect((await post(`/api/service-imports/${dry.code}/commit`).expect(409)).body.message).toMatch(
         /InProgress.*Wait for it to complete/,
       );
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Failed' WHERE code = $1`, [
-        dry.code,
-      ]);
+      await forceStatus(t.dataSource, dry.code, 'Failed');
       expect((await post(`/api/service-imports/${dry.code}/commit`).expect(409)).body.message).toMatch(
         /Failed/,
       );
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Completed' WHERE code = $1`, [
-        dry.code,
-      ]);
+      await forceStatus(t.dataSource, dry.code, 'Completed');
 
       expect((await post(`/api/service-imports/${dry.code}/commit`, BOB).expect(404)).body.message).toMatch(
         /No import/,
@@ -320,15 +316,11 @@ describe('commit a dry run, retry what was not imported (e2e)', () => {
 
     it('refuses a running import (409), nothing to retry (409), bad filters (400), unknown or foreign codes (404)', async () => {
       const first = await importFile();
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'InProgress' WHERE code = $1`, [
-        first.code,
-      ]);
+      await forceStatus(t.dataSource, first.code, 'InProgress');
       expect((await post(`/api/service-imports/${first.code}/retry`).expect(409)).body.message).toMatch(
         /InProgress/,
       );
-      await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Completed' WHERE code = $1`, [
-        first.code,
-      ]);
+      await forceStatus(t.dataSource, first.code, 'Completed');
 
       const none = await post(`/api/service-imports/${first.code}/retry?reason=CLIENT_INACTIVE`).expect(409);
       expect(none.body.message).toMatch(/no rows not imported with reason CLIENT_INACTIVE/);

@@ -1,9 +1,15 @@
 import request from 'supertest';
 import { bigImportFile } from './support/big-file';
-import { seedCatalog, JobBody } from './support/imports';
-import { createTestApp, TestApp } from './support/test-app';
-import { disturbedImports, expectSameAsClean, ImportResult } from './support/disturbed-import';
-import { WorkerProcess } from './support/worker-process';
+import { JobBody } from './support/imports';
+import { TestApp } from './support/test-app';
+import {
+  appBesideWorkers,
+  cancelUnfinishedImports,
+  disturbedImports,
+  expectSameAsClean,
+  ImportResult,
+} from './support/disturbed-import';
+import { WorkerFleet } from './support/worker-process';
 
 const ROWS = 200_000;
 
@@ -14,38 +20,22 @@ const ROWS = 200_000;
  */
 describe('crash-safe imports (e2e, worker processes)', () => {
   let t: TestApp;
-  let workers: WorkerProcess[] = [];
+  const workers = new WorkerFleet(() => t.config);
   const file = bigImportFile(ROWS);
   let clean: ImportResult;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      APP_ROLE: 'api',
-      IMPORT_BATCH_SIZE: '2000',
-      QUEUE_LOCK_DURATION_MS: '3000',
-      QUEUE_STALLED_INTERVAL_MS: '1000',
-    });
-    await seedCatalog(t.dataSource, file.clients, file.services);
-    const worker = await startWorker();
-    clean = await runImport(async () => undefined);
-    await worker.stop();
+    t = await appBesideWorkers(file);
+    clean = await workers.withWorker(() => runImport(async () => undefined));
   });
   afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-    // A failed test must not leave a running import behind to disturb the next one.
-    await t.dataSource.query(
-      `UPDATE service_import_jobs SET status = 'Cancelled' WHERE status IN ('Queued', 'InProgress')`,
-    );
+    await workers.stopAll();
+    await cancelUnfinishedImports(t);
     await t.dataSource.query(`DELETE FROM client_billable_services`);
   });
   afterAll(() => t.close());
 
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.start(t.config);
-    workers.push(worker);
-    return worker;
-  }
+  const startWorker = () => workers.start();
 
   const { jobRow: progress, waitForProgress, runImport } = disturbedImports(() => t, file.csv);
 
@@ -60,14 +50,9 @@ describe('crash-safe imports (e2e, worker processes)', () => {
   });
 
   it('kill -9 of the worker at 25%, 50% and 75% ends exactly as a clean run', async () => {
-    let worker = await startWorker();
+    const first = await startWorker();
     const result = await runImport(async (code) => {
-      for (const share of [0.25, 0.5, 0.75]) {
-        await waitForProgress(code, ROWS * share);
-        worker.signal('SIGKILL');
-        await worker.waitForExit();
-        worker = await startWorker();
-      }
+      await workers.killAt(first, [0.25, 0.5, 0.75], (share) => waitForProgress(code, ROWS * share));
     });
     expectSameAsCleanRun(result);
   });

@@ -5,23 +5,16 @@
 // 5-6 MB of growth at 200,000 assignments, 12 MB at 1,000,000 (296 MB of CSV). Production's
 // `--max-semi-space-size=16` matters: without it V8 grows the young generation by some 64 MB under the
 // stream's garbage (60-106 MB of growth seen), which production never does.
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { createTestApp, freePort, TestApp } from './support/test-app';
-import { WorkerProcess } from './support/worker-process';
-import { productionNodeFlags } from './support/production-node-flags';
+import { startProductionService, statusMb } from './support/production-service';
+import { createTestApp, TestApp } from './support/test-app';
+import type { WorkerProcess } from './support/worker-process';
 
 const CLIENTS = 2000;
 const SERVICES = 100;
 const ASSIGNMENTS = CLIENTS * SERVICES;
 /** Peak RSS growth allowed while exporting, over the process's RSS just before it. */
 const GROWTH_BOUND_MB = 40;
-
-function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no ${field} in /proc/<pid>/status`);
-  return Number(match[1]) / 1024;
-}
 
 describe('assignment export memory (e2e, a production process)', () => {
   let t: TestApp;
@@ -49,13 +42,7 @@ describe('assignment export memory (e2e, a production process)', () => {
     );
     await db.query('ANALYZE');
     await db.end();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = await WorkerProcess.start(
-      t.config,
-      { APP_ROLE: 'all', PORT: String(port), PUBLIC_BASE_URL: base, LOG_LEVEL: 'info' },
-      productionNodeFlags({ 'max-old-space-size': '96' }),
-    );
+    ({ service, base } = await startProductionService(t.config, { 'max-old-space-size': '96' }));
   });
   afterAll(async () => {
     await service?.stop();

@@ -1,10 +1,9 @@
 // Memory is bounded by what a batch really holds, whatever the shape of the file: a process started
 // as production starts it (`--max-old-space-size=192`, APP_ROLE=all) imports files of many shapes,
 // writes their reports and serves their rows, and its peak RSS stays under the README's bound.
-import { readFileSync } from 'node:fs';
-import { createTestApp, freePort, TestApp } from './support/test-app';
-import { WorkerProcess } from './support/worker-process';
-import { productionNodeFlags } from './support/production-node-flags';
+import { startProductionService, statusMb } from './support/production-service';
+import { createTestApp, TestApp } from './support/test-app';
+import type { WorkerProcess } from './support/worker-process';
 
 /**
  * README, Reliability and security: peak RSS of one process, whatever the file's shape. V8 lets each
@@ -47,13 +46,6 @@ const SHAPES: { name: string; csv: () => string }[] = [
   },
 ];
 
-/** Peak resident set size of a process so far (Linux: VmHWM), in MB. */
-function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error('no VmHWM in /proc/<pid>/status');
-  return Number(match[1]) / 1024;
-}
-
 describe('memory across file shapes (e2e, a production process)', () => {
   let t: TestApp;
   let service: WorkerProcess;
@@ -61,13 +53,7 @@ describe('memory across file shapes (e2e, a production process)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ APP_ROLE: 'api' }); // the database, queue and storage; imports run in the child
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = await WorkerProcess.start(
-      t.config,
-      { APP_ROLE: 'all', PORT: String(port), PUBLIC_BASE_URL: base, LOG_LEVEL: 'info' },
-      productionNodeFlags(),
-    );
+    ({ service, base } = await startProductionService(t.config));
   });
   afterAll(async () => {
     await service?.stop();
@@ -89,7 +75,7 @@ describe('memory across file shapes (e2e, a production process)', () => {
   }
 
   it(`stays under ${RSS_BOUND_MB} MB of peak RSS for every shape`, async () => {
-    const peaks: string[] = [`started: ${peakRssMb(service.pid).toFixed(0)} MB`];
+    const peaks: string[] = [`started: ${statusMb(service.pid, 'VmHWM').toFixed(0)} MB`];
     for (const shape of SHAPES) {
       const { code, status } = await importFile(shape.csv(), 'shape.csv');
       expect(status).toBe('Completed');
@@ -100,7 +86,7 @@ describe('memory across file shapes (e2e, a production process)', () => {
       const rows = await fetch(`${base}/api/service-imports/${code}/rows?limit=500`);
       expect(rows.status).toBe(200);
       expect((await rows.text()).length).toBeLessThan(1.5 * 1024 * 1024);
-      const peak = peakRssMb(service.pid);
+      const peak = statusMb(service.pid, 'VmHWM');
       peaks.push(`${shape.name}: ${peak.toFixed(0)} MB`);
       // Every peak so far in the failure, so a breach says which shape and by how much.
       if (peak >= RSS_BOUND_MB) throw new Error(`peak RSS over ${RSS_BOUND_MB} MB:\n  ${peaks.join('\n  ')}`);

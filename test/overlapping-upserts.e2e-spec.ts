@@ -18,10 +18,10 @@ import type { Queue } from 'bull';
 import fc from 'fast-check';
 import { CHANGE_ROW_COLUMNS, type ChangeRow, toChangeDto } from '../src/clients/assignment-change-pages';
 import { IMPORT_QUEUE } from '../src/import/queue/import-queue.constants';
-import { readAssignments, seedAssignments } from './support/assignments';
+import { appForOverlappingWrites, readAssignments, seedAssignments } from './support/assignments';
 import type { StoredAssignment } from './support/assignment-model';
-import { JobBody, seedCatalog, upload, waitForEnd } from './support/imports';
-import { createTestApp, TestApp } from './support/test-app';
+import { JobBody, upload, waitForEnd } from './support/imports';
+import type { TestApp } from './support/test-app';
 
 const SEED = Number(process.env.OVERLAP_SEED ?? 20261214);
 const RUNS = Number(process.env.OVERLAP_RUNS ?? 6);
@@ -132,13 +132,7 @@ describe('two upserts of overlapping pairs at the same time (e2e)', () => {
   let interleaved = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ IMPORT_CONCURRENCY: '2', IMPORT_BATCH_SIZE: '10' });
-    await seedCatalog(
-      t.dataSource,
-      CLIENTS,
-      SERVICES.map((s) => [s, CATALOG_PRICE]),
-    );
-    await t.dataSource.query(`ALTER TABLE assignment_changes ADD COLUMN applied_seq bigserial`);
+    t = await appForOverlappingWrites(CLIENTS, SERVICES, CATALOG_PRICE, 10);
   });
   afterAll(() => t.close());
 

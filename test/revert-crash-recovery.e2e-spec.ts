@@ -14,10 +14,16 @@ import {
   snapshotAssignments,
 } from './support/assignments';
 import { bigUpsertFile } from './support/big-file';
-import { disturbedImports, expectSameAsClean, ImportResult } from './support/disturbed-import';
-import { JobBody, parseReport, seedCatalog, upload, waitForEnd } from './support/imports';
-import { createTestApp, TestApp } from './support/test-app';
-import { WorkerProcess } from './support/worker-process';
+import {
+  appBesideWorkers,
+  disturbedImports,
+  expectSameAsClean,
+  ImportResult,
+  SEEDS_MANY_ASSIGNMENTS,
+} from './support/disturbed-import';
+import { JobBody, parseReport, upload, waitForEnd } from './support/imports';
+import { TestApp } from './support/test-app';
+import { WorkerFleet } from './support/worker-process';
 
 const ROWS = 200_000;
 
@@ -31,7 +37,7 @@ const pairOf = (a: { client: string; service: string }) => `${a.client}/${a.serv
 
 describe('crash-safe reverts (e2e, worker processes)', () => {
   let t: TestApp;
-  let workers: WorkerProcess[] = [];
+  const workers = new WorkerFleet(() => t.config);
   const file = bigUpsertFile(ROWS);
   let before: StoredAssignment[];
   let afterImport: StoredAssignment[];
@@ -47,15 +53,8 @@ describe('crash-safe reverts (e2e, worker processes)', () => {
   let lastLease = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      APP_ROLE: 'api',
-      IMPORT_BATCH_SIZE: '2000',
-      QUEUE_LOCK_DURATION_MS: '3000',
-      QUEUE_STALLED_INTERVAL_MS: '1000',
-      // The spec seeds and restores 100k assignments through the app's pool (the workers keep the default).
-      DATABASE_STATEMENT_TIMEOUT_MS: '60000',
-    });
-    await seedCatalog(t.dataSource, file.clients, file.services);
+    // The workers keep the default statement timeout.
+    t = await appBesideWorkers(file, SEEDS_MANY_ASSIGNMENTS);
     before = await seedAssignments(t.dataSource, file.stored);
     const worker = await startWorker();
     imported = await importAndWait(file.csv);
@@ -68,18 +67,11 @@ describe('crash-safe reverts (e2e, worker processes)', () => {
     clean = await runRevert(async () => undefined);
     await worker.stop();
   }, 600_000);
-  afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-  });
+  afterEach(() => workers.stopAll());
   // DROP DATABASE waits for a checkpoint: long on a PostgreSQL that other specs keep busy.
   afterAll(() => t.close(), 300_000);
 
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.start(t.config);
-    workers.push(worker);
-    return worker;
-  }
+  const startWorker = () => workers.start();
 
   async function importAndWait(csv: string): Promise<JobBody> {
     const res = await upload(t.app, csv, 'big.csv', '?mode=upsert').expect(202);
@@ -234,14 +226,11 @@ describe('crash-safe reverts (e2e, worker processes)', () => {
   });
 
   it('kill -9 of the worker at 25%, 50% and 75% ends exactly as a clean revert', async () => {
-    let worker = await startWorker();
+    const first = await startWorker();
     const result = await runRevert(async (code) => {
-      for (const share of [0.25, 0.5, 0.75]) {
-        await waitForProgress(code, clean.job.totalItems! * share);
-        worker.signal('SIGKILL');
-        await worker.waitForExit();
-        worker = await startWorker();
-      }
+      await workers.killAt(first, [0.25, 0.5, 0.75], (share) =>
+        waitForProgress(code, clean.job.totalItems! * share),
+      );
     });
     // Four workers took the revert in turn: each kill fell inside it, not after it.
     expect(lastLease).toBeGreaterThanOrEqual(4);

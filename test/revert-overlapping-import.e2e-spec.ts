@@ -14,10 +14,10 @@ import request from 'supertest';
 import { CHANGE_ROW_COLUMNS, type ChangeRow, toChangeDto } from '../src/clients/assignment-change-pages';
 import { IMPORT_QUEUE } from '../src/import/queue/import-queue.constants';
 import type { StoredAssignment } from './support/assignment-model';
-import { readAssignments, seedAssignments } from './support/assignments';
-import { JobBody, seedCatalog, upload, waitForEnd } from './support/imports';
+import { appForOverlappingWrites, readAssignments, seedAssignments } from './support/assignments';
+import { HEADER, JobBody, upload, waitForEnd } from './support/imports';
 import { type Change, judgePair, type RevertRace } from './support/revert-race';
-import { createTestApp, TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 
 const CLIENTS = Array.from({ length: 40 }, (_, i) => `R${i + 1}`);
 const SERVICES = Array.from({ length: 100 }, (_, i) => `T${i + 1}`);
@@ -63,13 +63,7 @@ describe('a revert while another import writes the same pairs (e2e)', () => {
   let interleaved = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ IMPORT_CONCURRENCY: '2', IMPORT_BATCH_SIZE: '100' });
-    await seedCatalog(
-      t.dataSource,
-      CLIENTS,
-      SERVICES.map((s) => [s, CATALOG_PRICE]),
-    );
-    await t.dataSource.query(`ALTER TABLE assignment_changes ADD COLUMN applied_seq bigserial`);
+    t = await appForOverlappingWrites(CLIENTS, SERVICES, CATALOG_PRICE, 100);
   });
   // DROP DATABASE waits for a checkpoint: long on a PostgreSQL that other specs keep busy.
   afterAll(() => t.close(), 300_000);
@@ -142,9 +136,8 @@ describe('a revert while another import writes the same pairs (e2e)', () => {
         }),
       ),
     );
-    const header = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
     const firstLines = FIRST.map((i) => `${PAIRS[i].replace('/', ',')},${10 + (i % 3)},,,,first`);
-    const first = await waitForEnd(t.app, (await importFile(header, firstLines)).body.code, 120_000);
+    const first = await waitForEnd(t.app, (await importFile(HEADER, firstLines)).body.code, 120_000);
     const v1 = byPair(await readAssignments(t.dataSource));
     const forward = await changesOf(first.code);
     expect(forward.size).toBe(FIRST.length);

@@ -6,6 +6,8 @@ import {
   expectInvariant,
   fetchReport,
   FINAL,
+  forceStatus,
+  HEADER,
   JobBody as AnyJob,
   parseReport,
   seedCatalog,
@@ -24,7 +26,6 @@ import { createTestApp, TestApp } from './support/test-app';
 
 const ALICE = 'alice-secret-0123456789';
 const BOB = 'bob-secret-0123456789abc';
-const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
 const CLIENTS = Array.from({ length: 30 }, (_, i) => `C${i}`);
 const SERVICES: [string, string][] = Array.from({ length: 10 }, (_, i) => [`S${i}`, `${i + 1}.00`]);
 
@@ -277,15 +278,11 @@ describe('revert an import (e2e)', () => {
       /dry run/,
     );
     const real = await importFile(`${HEADER}\nC1,S1,5,,,,\n`);
-    await t.dataSource.query(`UPDATE service_import_jobs SET status = 'InProgress' WHERE code = $1`, [
-      real.code,
-    ]);
+    await forceStatus(t.dataSource, real.code, 'InProgress');
     expect((await post(`/api/service-imports/${real.code}/revert`).expect(409)).body.message).toMatch(
       /InProgress/,
     );
-    await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Completed' WHERE code = $1`, [
-      real.code,
-    ]);
+    await forceStatus(t.dataSource, real.code, 'Completed');
     await post(`/api/service-imports/${real.code}/revert`, BOB).expect(404);
     await post(`/api/service-imports/AAAAAAAAAAAAAAAAAAAAAA/revert`).expect(404);
 
@@ -299,15 +296,11 @@ describe('revert an import (e2e)', () => {
     expect((await post(`/api/service-imports/${undone.code}/commit`).expect(409)).body.message).toMatch(
       /is a revert/,
     );
-    await t.dataSource.query(`UPDATE service_import_jobs SET status = 'InProgress' WHERE code = $1`, [
-      undone.code,
-    ]);
+    await forceStatus(t.dataSource, undone.code, 'InProgress');
     expect((await post(`/api/service-imports/${real.code}/revert`).expect(409)).body.message).toContain(
       `already being reverted by ${undone.code}`,
     );
-    await t.dataSource.query(`UPDATE service_import_jobs SET status = 'Completed' WHERE code = $1`, [
-      undone.code,
-    ]);
+    await forceStatus(t.dataSource, undone.code, 'Completed');
   });
 
   it('can be cancelled: what it undid stays undone and is counted', async () => {

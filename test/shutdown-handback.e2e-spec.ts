@@ -2,10 +2,14 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { Client } from 'pg';
 import { bigImportFile } from './support/big-file';
-import { seedCatalog } from './support/imports';
-import { createTestApp, TestApp } from './support/test-app';
-import { disturbedImports, expectSameAsClean, ImportResult } from './support/disturbed-import';
-import { WorkerProcess } from './support/worker-process';
+import { TestApp } from './support/test-app';
+import {
+  appBesideWorkers,
+  disturbedImports,
+  expectSameAsClean,
+  ImportResult,
+} from './support/disturbed-import';
+import { WorkerFleet, WorkerProcess } from './support/worker-process';
 
 const ROWS = 60_000;
 /**
@@ -24,36 +28,20 @@ const SIGTERM_AT = [0.05, 0.13, 0.21, 0.29, 0.37, 0.45];
 describe('SIGTERM hand-back is not an attempt (e2e, worker processes)', () => {
   let t: TestApp;
   let queue: Queue;
-  let workers: WorkerProcess[] = [];
+  const workers = new WorkerFleet(() => t.config);
   const file = bigImportFile(ROWS);
   let clean: ImportResult;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      APP_ROLE: 'api',
-      // Many small batches, so six shutdowns fit in one import of a modest file.
-      IMPORT_BATCH_SIZE: '250',
-      IMPORT_ATTEMPTS: '5',
-      QUEUE_LOCK_DURATION_MS: '3000',
-      QUEUE_STALLED_INTERVAL_MS: '1000',
-    });
+    // Many small batches, so six shutdowns fit in one import of a modest file.
+    t = await appBesideWorkers(file, { IMPORT_BATCH_SIZE: '250', IMPORT_ATTEMPTS: '5' });
     queue = t.app.get<Queue>(getQueueToken('service-imports'));
-    await seedCatalog(t.dataSource, file.clients, file.services);
-    const worker = await startWorker();
-    clean = await runImport(async () => undefined);
-    await worker.stop();
+    clean = await workers.withWorker(() => runImport(async () => undefined));
   });
-  afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-  });
+  afterEach(() => workers.stopAll());
   afterAll(() => t.close());
 
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.start(t.config);
-    workers.push(worker);
-    return worker;
-  }
+  const startWorker = () => workers.start();
 
   const { jobRow, waitForProgress, runImport } = disturbedImports(() => t, file.csv);
 

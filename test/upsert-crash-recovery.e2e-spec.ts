@@ -12,17 +12,24 @@ import {
   snapshotAssignments,
 } from './support/assignments';
 import { bigUpsertFile } from './support/big-file';
-import { disturbedImports, expectSameAsClean, ImportResult } from './support/disturbed-import';
-import { parseReport, seedCatalog } from './support/imports';
-import { createTestApp, TestApp } from './support/test-app';
-import { WorkerProcess } from './support/worker-process';
+import {
+  appBesideWorkers,
+  cancelUnfinishedImports,
+  disturbedImports,
+  expectSameAsClean,
+  ImportResult,
+  SEEDS_MANY_ASSIGNMENTS,
+} from './support/disturbed-import';
+import { parseReport } from './support/imports';
+import { TestApp } from './support/test-app';
+import { WorkerFleet } from './support/worker-process';
 
 const ROWS = 200_000;
 const CATALOG_PRICE = '5.00';
 
 describe('crash-safe upserts (e2e, worker processes)', () => {
   let t: TestApp;
-  let workers: WorkerProcess[] = [];
+  const workers = new WorkerFleet(() => t.config);
   const file = bigUpsertFile(ROWS);
   /** The assignments every run starts from, with their ids. */
   let stored: StoredAssignment[];
@@ -30,38 +37,21 @@ describe('crash-safe upserts (e2e, worker processes)', () => {
   let clean: ImportResult;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      APP_ROLE: 'api',
-      IMPORT_BATCH_SIZE: '2000',
-      QUEUE_LOCK_DURATION_MS: '3000',
-      QUEUE_STALLED_INTERVAL_MS: '1000',
-      // The spec seeds and restores 100k assignments through the app's pool (the workers keep the default).
-      DATABASE_STATEMENT_TIMEOUT_MS: '60000',
-    });
-    await seedCatalog(t.dataSource, file.clients, file.services);
+    // The workers keep the default statement timeout.
+    t = await appBesideWorkers(file, SEEDS_MANY_ASSIGNMENTS);
     stored = await seedAssignments(t.dataSource, file.stored);
     storedById = new Map(stored.map((a) => [a.id!, a]));
     await snapshotAssignments(t.dataSource);
-    const worker = await startWorker();
-    clean = await runImport(async () => undefined);
-    await worker.stop();
+    clean = await workers.withWorker(() => runImport(async () => undefined));
   });
   afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-    // A failed test must not leave a running import behind to disturb the next one.
-    await t.dataSource.query(
-      `UPDATE service_import_jobs SET status = 'Cancelled' WHERE status IN ('Queued', 'InProgress')`,
-    );
+    await workers.stopAll();
+    await cancelUnfinishedImports(t);
     await restoreAssignments(t.dataSource);
   });
   afterAll(() => t.close());
 
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.start(t.config);
-    workers.push(worker);
-    return worker;
-  }
+  const startWorker = () => workers.start();
 
   /** An assignment as compared between runs: the run's own code and the ids it created are new each run. */
   const recordOf = (a: StoredAssignment, code: string) =>
@@ -138,14 +128,9 @@ describe('crash-safe upserts (e2e, worker processes)', () => {
   });
 
   it('kill -9 of the worker at 25%, 50% and 75% ends exactly as a clean run', async () => {
-    let worker = await startWorker();
+    const first = await startWorker();
     const result = await runImport(async (code) => {
-      for (const share of [0.25, 0.5, 0.75]) {
-        await waitForProgress(code, ROWS * share);
-        worker.signal('SIGKILL');
-        await worker.waitForExit();
-        worker = await startWorker();
-      }
+      await workers.killAt(first, [0.25, 0.5, 0.75], (share) => waitForProgress(code, ROWS * share));
     });
     // Four workers took the job in turn: each kill fell inside the import, not after it.
     const [{ lease }] = await t.dataSource.query(`SELECT lease FROM service_import_jobs WHERE code = $1`, [

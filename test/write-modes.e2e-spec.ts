@@ -1,6 +1,7 @@
 import request from 'supertest';
 import {
   fetchReport,
+  HEADER,
   JobBody,
   parseReport,
   seedCatalog,
@@ -9,8 +10,6 @@ import {
   waitForEnd,
 } from './support/imports';
 import { createTestApp, TestApp } from './support/test-app';
-
-const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
 
 // Rows 1-10; the comments say what upsert makes of each against EXISTING below.
 const FILE = [

@@ -10,6 +10,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { seededRandom } from '../../test/support/csv-test-streams';
 import { Pair, PreAssignedRows, RowValues } from './pre-assigned';
 
 export const CLIENTS = 50_000;
@@ -40,18 +41,6 @@ export interface Dataset {
 
 export const clientCode = (n: number): string => `C${String(n).padStart(6, '0')}`;
 export const serviceCode = (n: number): string => `S${String(n).padStart(4, '0')}`;
-
-/** mulberry32: tiny, fast, and good enough to make the file look random yet reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Walks all CLIENTS × SERVICES pairs in a scrambled order without repeating one: k → (A·k + B) mod M
@@ -103,8 +92,8 @@ class RowFactory {
 
   constructor(seed: number, existingShare: number) {
     // Not the file's PRNG: drawing from it would change the file.
-    this.preAssigned = new PreAssignedRows(mulberry32((seed ^ 0x5eed_cafe) >>> 0), existingShare);
-    this.rand = mulberry32(seed);
+    this.preAssigned = new PreAssignedRows(seededRandom((seed ^ 0x5eed_cafe) >>> 0), existingShare);
+    this.rand = seededRandom(seed);
     this.pairs = new PairWalk(Math.floor(this.rand() * CLIENTS * SERVICES));
   }
 

@@ -27,6 +27,11 @@ export const CREATED_BITS = (sd: string, ed: string, notes: string) =>
 export const CHANGE_COLUMNS = `change_set, row_number, action, assignment_id, client_code, service_code, changed,
   quantity_to, unit_price_to, start_date_to, end_date_to, notes_to`;
 
+/** The columns of a change record that has a before-value too (an update, a revert's undo). */
+export const CHANGE_COLUMNS_FROM_TO = `change_set, row_number, action, assignment_id, client_code, service_code,
+  changed, quantity_from, quantity_to, unit_price_from, unit_price_to, start_date_from, start_date_to,
+  end_date_from, end_date_to, notes_from, notes_to`;
+
 /**
  * Resolves the codes of the batch's rows (deferred ones, or the others) with two joins (a client is
  * one index lookup per row, forced by the LATERAL ... OFFSET 0: the cost follows the batch, never

@@ -19,7 +19,7 @@
  * indexes on what it is joined by, so a nested loop over it never scans it per row (a batch's cost
  * follows the batch, not the square of it, nor the size of the tables or of the run so far).
  */
-import { CHANGE_COLUMNS, CREATED_BITS } from './assignment-create-sql';
+import { CHANGE_COLUMNS, CHANGE_COLUMNS_FROM_TO, CREATED_BITS } from './assignment-create-sql';
 
 /**
  * Half of every page left free: the steps after the first update each pending row in place (HOT, no
@@ -186,9 +186,7 @@ export const applySql = (target: 'real' | 'dry') => `
       : ''
   }
   chg AS (
-    INSERT INTO assignment_changes (change_set, row_number, action, assignment_id, client_code, service_code,
-      changed, quantity_from, quantity_to, unit_price_from, unit_price_to, start_date_from, start_date_to,
-      end_date_from, end_date_to, notes_from, notes_to)
+    INSERT INTO assignment_changes (${CHANGE_COLUMNS_FROM_TO})
     SELECT $1, rn, 'Updated', assignment_id, client_code, service_code, changed,
            ${fromTo(1, 'q0', 'q1')}, ${fromTo(2, 'p0', 'p1')}, ${fromTo(4, 'sd0', 'sd1')},
            ${fromTo(8, 'ed0', 'ed1')}, ${fromTo(16, 'n0', 'n1')}

@@ -11,6 +11,7 @@
  * created assignment, the changed ones for an update). Otherwise it is kept (CHANGED_SINCE, naming
  * who changed it last), or, if the assignment no longer exists, reported GONE.
  */
+import { CHANGE_COLUMNS_FROM_TO } from './assignment-create-sql';
 
 const SAME = (field: string, to: string) => `a.${field} IS NOT DISTINCT FROM r.${to}`;
 
@@ -89,9 +90,7 @@ export const revertBatchSql = (target: 'real' | 'dry') => `
       : ''
   }
   recorded AS (
-    INSERT INTO assignment_changes (change_set, row_number, action, assignment_id, client_code, service_code,
-      changed, quantity_from, quantity_to, unit_price_from, unit_price_to, start_date_from, start_date_to,
-      end_date_from, end_date_to, notes_from, notes_to)
+    INSERT INTO assignment_changes (${CHANGE_COLUMNS_FROM_TO})
     SELECT $5, row_number, CASE WHEN action = 'Created' THEN 'Deleted' ELSE 'Restored' END, assignment_id,
            client_code, service_code, CASE WHEN action = 'Created' THEN 31 ELSE changed END,
            CASE WHEN action = 'Created' THEN q ELSE quantity_to END,

@@ -13,14 +13,8 @@ import type {
   WebhookConfig,
 } from './config-types';
 
-export type {
-  AppRole,
-  AuthConfig,
-  ImportConfig,
-  LogConfig,
-  StorageConfig,
-  WebhookConfig,
-} from './config-types';
+// The parts' types are part of this module's surface: callers import them with AppConfig.
+export type * from './config-types';
 
 /**
  * The whole typed configuration of the service. Built once from the environment by `loadConfig`,

@@ -3,6 +3,29 @@ import { DataSource } from 'typeorm';
 import { CHANGE_ROW_COLUMNS, type ChangeRow, toChangeDto } from '../../src/clients/assignment-change-pages';
 import { AssignmentChangeAction } from '../../src/clients/dto/assignment-change.dto';
 import { byPair, type StoredAssignment } from './assignment-model';
+import { seedCatalog } from './imports';
+import { createTestApp, TestApp } from './test-app';
+
+/**
+ * The test app of a spec that runs two jobs on the same pairs at once (IMPORT_CONCURRENCY 2, batches
+ * of `batchSize`), its catalog seeded at one price, its change records numbered in the order they
+ * were written (applied_seq), to tell whether the two jobs' batches interleaved.
+ */
+export async function appForOverlappingWrites(
+  clients: string[],
+  services: string[],
+  catalogPrice: string,
+  batchSize: number,
+): Promise<TestApp> {
+  const t = await createTestApp({ IMPORT_CONCURRENCY: '2', IMPORT_BATCH_SIZE: String(batchSize) });
+  await seedCatalog(
+    t.dataSource,
+    clients,
+    services.map((s) => [s, catalogPrice]),
+  );
+  await t.dataSource.query(`ALTER TABLE assignment_changes ADD COLUMN applied_seq bigserial`);
+  return t;
+}
 
 /** Replaces every assignment with `list`; returns them as stored (with their ids), by pair. */
 export async function seedAssignments(db: DataSource, list: StoredAssignment[]): Promise<StoredAssignment[]> {

@@ -1,3 +1,5 @@
+import { HEADER } from './imports';
+
 /**
  * A deterministic import file of `rows` rows over clients K1..K200 and services Z1..Z(rows/200):
  * mostly new pairs, with unknown clients (every 50th row + 7), invalid quantities (+13) and
@@ -70,7 +72,7 @@ export function bigUpsertFile(rows: number): {
   stored: SeededAssignment[];
 } {
   const { clients, services } = bigImportFile(rows);
-  const lines = ['clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes'];
+  const lines = [HEADER];
   const stored: SeededAssignment[] = [];
   let previous = '';
   for (let i = 0; i < rows; i++) {

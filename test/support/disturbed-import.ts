@@ -1,8 +1,9 @@
 // What the specs that disturb a running import (kill -9, SIGTERM, ...) share: upload a file, let the
 // spec interfere, wait for the end, and read back what the import left, to compare with a clean run.
-import { fetchReport, JobBody, upload, waitForEnd } from './imports';
+import { fetchReport, JobBody, seedCatalog, upload, waitForEnd } from './imports';
 import { readChangeLog } from './assignments';
-import { TestApp } from './test-app';
+import { createTestApp, TestApp } from './test-app';
+import { API_BESIDE_WORKER_PROCESSES } from './worker-process';
 
 export interface ImportResult {
   job: JobBody;
@@ -93,6 +94,29 @@ export function disturbedImports(
   }
 
   return { jobRow, waitForProgress, runImport };
+}
+
+/**
+ * The test app of a spec that disturbs WorkerProcesses (API_BESIDE_WORKER_PROCESSES, batches of 2000
+ * rows unless `env` says otherwise), with the catalog of the file (support/big-file.ts) seeded.
+ */
+export async function appBesideWorkers(
+  file: { clients: string[]; services: [string, string][] },
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const t = await createTestApp({ ...API_BESIDE_WORKER_PROCESSES, IMPORT_BATCH_SIZE: '2000', ...env });
+  await seedCatalog(t.dataSource, file.clients, file.services);
+  return t;
+}
+
+/** The environment of a spec that seeds and restores 100k assignments through the app's pool. */
+export const SEEDS_MANY_ASSIGNMENTS = { DATABASE_STATEMENT_TIMEOUT_MS: '60000' };
+
+/** A failed test must not leave a running import behind to disturb the next one. */
+export async function cancelUnfinishedImports(t: TestApp): Promise<void> {
+  await t.dataSource.query(
+    `UPDATE service_import_jobs SET status = 'Cancelled' WHERE status IN ('Queued', 'InProgress')`,
+  );
 }
 
 /** The counters and outcome of a job, without what differs from run to run (code, dates, links). */

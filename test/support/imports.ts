@@ -4,6 +4,9 @@ import { DataSource } from 'typeorm';
 
 export const FINAL = ['Completed', 'Failed', 'Cancelled'];
 
+/** The header line of an import file, the columns in their documented order. */
+export const HEADER = 'clientCode,serviceCode,quantity,unitPrice,startDate,endDate,notes';
+
 export interface JobBody {
   code: string;
   status: string;
@@ -39,6 +42,23 @@ export async function seedCatalog(
       [services.map((s) => s[0]), services.map((s) => s[1])],
     );
   }
+}
+
+/** The catalog of the small write-mode specs: clients C1 and C2, services S1 at 10.00 and S2 at 20.00. */
+export function seedSmallCatalog(db: DataSource): Promise<void> {
+  return seedCatalog(
+    db,
+    ['C1', 'C2'],
+    [
+      ['S1', '10.00'],
+      ['S2', '20.00'],
+    ],
+  );
+}
+
+/** Puts the job in `status` behind the API's back, to see how an endpoint answers a job in that state. */
+export async function forceStatus(db: DataSource, code: string, status: string): Promise<void> {
+  await db.query(`UPDATE service_import_jobs SET status = $2 WHERE code = $1`, [code, status]);
 }
 
 export function upload(

@@ -70,6 +70,65 @@ export class WorkerProcess {
   }
 }
 
+/**
+ * The test app of a spec whose imports run in WorkerProcesses it kills: the API runs in the test, and
+ * a dead worker's lock runs out within seconds, so Bull's stall check soon gives its job to another.
+ */
+export const API_BESIDE_WORKER_PROCESSES = {
+  APP_ROLE: 'api',
+  QUEUE_LOCK_DURATION_MS: '3000',
+  QUEUE_STALLED_INTERVAL_MS: '1000',
+};
+
+/** The worker processes one spec runs; `stopAll` (after each test) leaves none behind. */
+export class WorkerFleet {
+  private running: WorkerProcess[] = [];
+
+  /** `config` is read at each start: specs create their app in beforeAll, after this is set up. */
+  constructor(private readonly config: () => AppConfig) {}
+
+  async start(env: Record<string, string> = {}): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.start(this.config(), env);
+    this.running.push(worker);
+    return worker;
+  }
+
+  /** Runs `work` (e.g. a clean run to compare with) with one worker of its own, stopped afterwards. */
+  async withWorker<T>(work: () => Promise<T>): Promise<T> {
+    const worker = await this.start();
+    try {
+      return await work();
+    } finally {
+      await worker.stop();
+    }
+  }
+
+  /**
+   * kill -9 of the worker that runs the job once `reached(point)` resolves, for each point in turn,
+   * starting a new worker after each kill. Answers the last one.
+   */
+  async killAt(
+    first: WorkerProcess,
+    points: number[],
+    reached: (point: number) => Promise<void>,
+  ): Promise<WorkerProcess> {
+    let worker = first;
+    for (const point of points) {
+      await reached(point);
+      worker.signal('SIGKILL');
+      await worker.waitForExit();
+      worker = await this.start();
+    }
+    return worker;
+  }
+
+  async stopAll(): Promise<void> {
+    const stopping = this.running;
+    this.running = [];
+    await Promise.all(stopping.map((w) => w.stop()));
+  }
+}
+
 /** The environment that gives a worker process the same configuration as the test app. */
 export function workerEnv(config: AppConfig): Record<string, string> {
   return {

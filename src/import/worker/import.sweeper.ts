@@ -6,6 +6,7 @@ import { jobLog } from '../../logging/job-log';
 import { StorageService } from '../../storage/storage.service';
 import { AssignmentChangesService } from '../../clients/assignment-changes.service';
 import { deleteInChunks } from '../../common/delete-in-chunks';
+import { PeriodicPass } from '../../common/periodic-pass';
 import { ImportJobStateService } from '../job/import-job-state.service';
 import { ImportQueueProducer } from '../queue/import-queue.producer';
 import { ReportWriter } from './engine/report-writer';
@@ -27,8 +28,10 @@ const PENDING_FILE_GRACE_SECONDS = 60;
 @Injectable()
 export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportSweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly schedule = new PeriodicPass(
+    () => this.sweepOnce(),
+    (error) => this.logger.warn(`Sweep failed: ${error.message}`),
+  );
   /** Injected clock, so retention can be tested without waiting days. */
   now: () => Date = () => new Date();
 
@@ -43,22 +46,16 @@ export class ImportSweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
-    this.timer.unref();
-    void this.sweep();
+    this.schedule.start(SWEEP_EVERY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass; overlapping calls share the pass in progress. */
   sweep(): Promise<void> {
-    this.running ??= this.sweepOnce()
-      .catch((error) => this.logger.warn(`Sweep failed: ${(error as Error).message}`))
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.schedule.run();
   }
 
   private async sweepOnce(): Promise<void> {

@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { PeriodicPass } from '../../common/periodic-pass';
 import { AppConfig } from '../../config/app-config';
 import {
   DELIVER_WEBHOOK,
@@ -26,8 +27,10 @@ const BATCH = 100;
 @Injectable()
 export class WebhookOutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookOutboxRelay.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly schedule = new PeriodicPass(
+    () => this.relayOnce(),
+    (error) => this.logger.warn(`Webhook relay failed: ${error.message}`),
+  );
   private passes = 0;
 
   constructor(
@@ -37,23 +40,17 @@ export class WebhookOutboxRelay implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.relay(), this.config.webhooks.pollMs);
-    this.timer.unref();
-    void this.relay();
+    this.schedule.start(this.config.webhooks.pollMs);
   }
 
   /** Before Bull closes the queue (its own onModuleDestroy comes after ours): a pass never adds to a closed queue. */
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass; overlapping calls share the pass in progress. */
   relay(): Promise<void> {
-    this.running ??= this.relayOnce()
-      .catch((error) => this.logger.warn(`Webhook relay failed: ${(error as Error).message}`))
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.schedule.run();
   }
 
   private async relayOnce(): Promise<void> {

@@ -18,6 +18,7 @@ import { BatchWriter } from './batch-writer';
 import { ParseWorkerPool } from '../parse/parse-worker-pool';
 import { releaseBatch } from '../parse/parsed-batch';
 import { ReportWriter } from './report-writer';
+import { RunEngine } from './run-engine';
 import { PermanentImportError, RunOutcome } from './run-outcome';
 
 /**
@@ -29,24 +30,20 @@ import { PermanentImportError, RunOutcome } from './run-outcome';
 const FIRST_BATCH_ROWS = 500;
 
 @Injectable()
-export class ImportEngine {
-  private readonly logger = new Logger(ImportEngine.name);
-  private shuttingDown = false;
+export class ImportEngine extends RunEngine {
+  protected readonly logger = new Logger(ImportEngine.name);
 
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
+    state: ImportJobStateService,
+    changes: AssignmentChangesService,
+    reports: ReportWriter,
     private readonly storage: StorageService,
-    private readonly state: ImportJobStateService,
     private readonly batches: BatchWriter,
-    private readonly reports: ReportWriter,
     private readonly events: ImportEventsPublisher,
     private readonly parser: ParseWorkerPool,
-    private readonly changes: AssignmentChangesService,
-  ) {}
-
-  /** Called on SIGTERM: running imports stop at their next batch boundary. */
-  stopAtNextBatch(): void {
-    this.shuttingDown = true;
+  ) {
+    super(config, state, changes, reports);
   }
 
   async run(job: ServiceImportJob, lease: Lease): Promise<RunOutcome> {
@@ -83,43 +80,15 @@ export class ImportEngine {
       await Promise.all(connections.map((db) => db.end().catch(() => undefined)));
     }
 
-    if (!(await this.state.setPhase(job.id, lease.lease, ImportPhase.WritingReport))) {
-      return { kind: 'stopped', why: 'lease-lost' };
-    }
-    const notImported = await this.state.notImportedCount(job.id);
-    const reportKey =
-      notImported > 0 ? await this.reports.write(job.id, job.header, job.retryOfId !== null) : null;
-    // The change log as one file too (GET /{code}/changes.csv; a dry run's is what it would change),
-    // written once the import has completed: at a million records it takes seconds.
-    const changed = await this.changes.any(job.id);
-    if (!(await this.state.complete(job.id, lease.lease, reportKey, changed)))
-      return { kind: 'stopped', why: 'lease-lost' };
-    // The pairs the run handled are needed only while it runs (a dry run's, or upsert's and update's).
-    if (job.dryRun || job.mode !== ImportMode.Create) await this.changes.discardRunPairs(job.id);
-    if (changed) await this.reports.writeChangesFile(job.id, job.code);
-    return { kind: 'completed' };
-  }
-
-  /** One of the run's own connections (outside the shared pool: a batch transaction holds it throughout). */
-  private async connect(code: string): Promise<Client> {
-    const db = new Client({ connectionString: this.config.databaseUrl });
-    db.on('error', (error) => this.logger.warn(jobLog(code, `Database connection error: ${error.message}`)));
-    try {
-      await db.connect();
-      // A worker frozen inside a batch transaction (paused, swapped out) must not hold the job row lock
-      // forever: once it has been silent as long as its queue lock lasts, another worker may own the
-      // job. PostgreSQL then ends its statement (a lock wait, a query) and its session, and the frozen
-      // worker can no longer write. The one wait these timeouts do not end, a COPY waiting for data,
-      // happens before a batch takes any lock (AssignmentBulkService.stage).
-      const silence = this.config.queueLockDurationMs;
-      await db.query(
-        `SET statement_timeout = ${silence}; SET idle_in_transaction_session_timeout = ${silence}`,
-      );
-      return db;
-    } catch (error) {
-      await db.end().catch(() => undefined);
-      throw error;
-    }
+    return this.finish(
+      job,
+      lease,
+      () => this.reports.write(job.id, job.header, job.retryOfId !== null),
+      async () => {
+        // The pairs the run handled are needed only while it runs (a dry run's, or upsert's and update's).
+        if (job.dryRun || job.mode !== ImportMode.Create) await this.changes.discardRunPairs(job.id);
+      },
+    );
   }
 
   /** Returns an outcome when the run must stop early, undefined when every row was consumed. */

@@ -12,6 +12,7 @@ import { ImportPhase } from '../../job/import-status';
 import { ServiceImportJob } from '../../job/service-import-job.entity';
 import { lockJob } from './batch-writer';
 import { ReportWriter } from './report-writer';
+import { RunEngine } from './run-engine';
 import type { RunOutcome } from './run-outcome';
 import { notRevertedMessage, REVERT_REPORT_HEADER } from '../../rules/revert-rules';
 
@@ -26,37 +27,26 @@ const MAX_DEADLOCK_RETRIES = 5;
  * The checkpoint is processed_items; where to go on from is the last row number the revert recorded.
  */
 @Injectable()
-export class RevertEngine {
-  private readonly logger = new Logger(RevertEngine.name);
-  private shuttingDown = false;
+export class RevertEngine extends RunEngine {
+  protected readonly logger = new Logger(RevertEngine.name);
 
   constructor(
+    config: AppConfig,
+    state: ImportJobStateService,
+    changes: AssignmentChangesService,
+    reports: ReportWriter,
     @InjectRepository(ServiceImportJob) private readonly jobs: Repository<ServiceImportJob>,
-    private readonly config: AppConfig,
-    private readonly state: ImportJobStateService,
     private readonly reverts: AssignmentRevertService,
-    private readonly changes: AssignmentChangesService,
-    private readonly reports: ReportWriter,
     private readonly events: ImportEventsPublisher,
-  ) {}
-
-  stopAtNextBatch(): void {
-    this.shuttingDown = true;
+  ) {
+    super(config, state, changes, reports);
   }
 
   async run(job: ServiceImportJob, lease: Lease): Promise<RunOutcome> {
     const source = await this.sourceOf(job);
     if (!source) return { kind: 'failed', reason: 'The import this revert undoes no longer exists.' };
-    const db = new Client({ connectionString: this.config.databaseUrl });
-    db.on('error', (error) =>
-      this.logger.warn(jobLog(job.code, `Database connection error: ${error.message}`)),
-    );
+    const db = await this.connect(job.code);
     try {
-      await db.connect();
-      const silence = this.config.queueLockDurationMs; // as an import's batches (ImportEngine.connect)
-      await db.query(
-        `SET statement_timeout = ${silence}; SET idle_in_transaction_session_timeout = ${silence}`,
-      );
       const total = await this.reverts.countRevertible(db, source.id);
       if (!(await this.state.setPhase(job.id, lease.lease, ImportPhase.Importing, total))) {
         return { kind: 'stopped', why: 'lease-lost' };
@@ -78,17 +68,7 @@ export class RevertEngine {
       await db.end().catch(() => undefined);
     }
 
-    if (!(await this.state.setPhase(job.id, lease.lease, ImportPhase.WritingReport))) {
-      return { kind: 'stopped', why: 'lease-lost' };
-    }
-    const notReverted = await this.state.notImportedCount(job.id);
-    const reportKey = notReverted > 0 ? await this.reports.write(job.id, REVERT_REPORT_HEADER) : null;
-    const changed = await this.changes.any(job.id);
-    if (!(await this.state.complete(job.id, lease.lease, reportKey, changed))) {
-      return { kind: 'stopped', why: 'lease-lost' };
-    }
-    if (changed) await this.reports.writeChangesFile(job.id, job.code);
-    return { kind: 'completed' };
+    return this.finish(job, lease, () => this.reports.write(job.id, REVERT_REPORT_HEADER));
   }
 
   private async sourceOf(job: ServiceImportJob): Promise<{ id: string; code: string } | null> {
