@@ -15,7 +15,11 @@ export type ErrorReason =
   | 'INVALID_UNIT_PRICE'
   | 'INVALID_DATE'
   | 'INVALID_DATE_RANGE'
-  | 'NOTES_TOO_LONG';
+  | 'NOTES_TOO_LONG'
+  /** A workbook cell holds a formula without a calculated value. */
+  | 'FORMULA_WITHOUT_VALUE'
+  /** A workbook cell holds an error value (#N/A, #DIV/0!...). */
+  | 'CELL_ERROR_VALUE';
 
 /** In the order the checks run: when several apply, the first one is reported. */
 export const ERROR_REASONS: readonly ErrorReason[] = [
@@ -27,6 +31,9 @@ export const ERROR_REASONS: readonly ErrorReason[] = [
   'INVALID_DATE',
   'INVALID_DATE_RANGE',
   'NOTES_TOO_LONG',
+  // Workbooks only; found by the reader, before the value rules.
+  'FORMULA_WITHOUT_VALUE',
+  'CELL_ERROR_VALUE',
 ];
 
 /** Why a valid row was not assigned: Clients decides (AssignmentBulkService), one type for both. */
