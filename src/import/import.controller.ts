@@ -81,14 +81,19 @@ export class ImportController {
       type: 'object',
       required: ['file'],
       properties: {
-        file: { type: 'string', format: 'binary', description: 'The CSV file or .xlsx workbook (see GET /template, /template.xlsx)' },
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: 'The CSV file or .xlsx workbook (see GET /template, /template.xlsx)',
+        },
       },
     },
   })
   @ApiAcceptedResponse({ type: ServiceImportJobDto, description: 'Queued; Location names the job' })
   @ApiBadRequestResponse({ description: 'No file, an empty file, or a header without a required column' })
   @ApiPayloadTooLargeResponse({
-    description: 'Larger than IMPORT_MAX_FILE_BYTES, or a workbook unzipping to more than IMPORT_MAX_XLSX_INFLATED_BYTES',
+    description:
+      'Larger than IMPORT_MAX_FILE_BYTES, or a workbook unzipping to more than IMPORT_MAX_XLSX_INFLATED_BYTES',
   })
   @ApiUnsupportedMediaTypeResponse({
     description:

@@ -25,11 +25,19 @@ export async function workbook(
 }
 
 /** A workbook of `rows` rows made by `row(i)`, streamed by WorkbookWriter (memory flat while writing). */
-export async function streamedWorkbook(header: string[], count: number, row: (i: number) => Cell[]): Promise<Buffer> {
+export async function streamedWorkbook(
+  header: string[],
+  count: number,
+  row: (i: number) => Cell[],
+): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: true, useStyles: true });
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useSharedStrings: true,
+    useStyles: true,
+  });
   const sheet = book.addWorksheet('Assignments');
   sheet.addRow(header).commit();
   for (let i = 0; i < count; i++) sheet.addRow(row(i)).commit();

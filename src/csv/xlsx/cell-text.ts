@@ -29,11 +29,13 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
       if (result === '') return EMPTY;
       return { problem: 'no-cached-value', detail: `=${formula}` };
     }
-    if (typeof result === 'number' && Number.isNaN(result)) return { problem: 'error-value', detail: `=${formula}` };
+    if (typeof result === 'number' && Number.isNaN(result))
+      return { problem: 'error-value', detail: `=${formula}` };
     if (typeof result === 'object' && result !== null && 'error' in result) {
       return { problem: 'error-value', detail: String((result as { error: unknown }).error) };
     }
-    if (typeof result === 'number' && isDateFmt(numFmt)) return { text: dateText(excelToDate(result, date1904)) };
+    if (typeof result === 'number' && isDateFmt(numFmt))
+      return { text: dateText(excelToDate(result, date1904)) };
     return cellText(result, numFmt, date1904);
   }
   if ('error' in v) return { problem: 'error-value', detail: String(v.error) };
@@ -41,7 +43,11 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
   if ('text' in v) {
     // A hyperlink: its text (itself plain or rich), not its target.
     const text = v.text;
-    if (typeof text === 'object' && text !== null && Array.isArray((text as { richText?: unknown }).richText)) {
+    if (
+      typeof text === 'object' &&
+      text !== null &&
+      Array.isArray((text as { richText?: unknown }).richText)
+    ) {
       return { text: richText((text as { richText: unknown[] }).richText) };
     }
     return { text: text === undefined || text === null ? '' : String(text) };

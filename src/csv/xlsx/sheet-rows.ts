@@ -41,14 +41,16 @@ export interface OpenedRecords {
 
 export function columnName(col: number): string {
   let name = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26))
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
   return name;
 }
 
 function problemMessage(kind: CellProblemKind, ref: string, detail: string): string {
   return kind === 'no-cached-value'
     ? `Cell ${ref} holds the formula ${detail} but no calculated value (the file was written by a program ` +
-        'that does not calculate): open it in Excel or LibreOffice, let it recalculate, save it and upload again.'
+        'that does not calculate, or the formula ends in an error such as #N/A): open it in Excel or LibreOffice, ' +
+        'fix or recalculate it, save it and upload again.'
     : `Cell ${ref} holds the error value ${detail}: fix the formula or the value, then import the row again.`;
 }
 
@@ -68,7 +70,10 @@ export async function openRecords(input: Readable, options: XlsxReadOptions): Pr
         }
         const read = cellText(value, row.getCell(col).numFmt, sheet.date1904);
         if ('problem' in read) {
-          problem ??= { kind: read.problem, message: problemMessage(read.problem, `${columnName(col)}${row.number}`, read.detail) };
+          problem ??= {
+            kind: read.problem,
+            message: problemMessage(read.problem, `${columnName(col)}${row.number}`, read.detail),
+          };
           fields.push(read.detail); // the report shows what the cell held
           last = col;
           continue;

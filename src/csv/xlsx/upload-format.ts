@@ -6,7 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
-import { InspectionResult, UploadInspector, UploadInspectorOptions, DEFAULT_MAX_COLUMNS } from '../upload-inspector';
+import {
+  InspectionResult,
+  UploadInspector,
+  UploadInspectorOptions,
+  DEFAULT_MAX_COLUMNS,
+} from '../upload-inspector';
 import { refused } from '../upload-rejections';
 import { CFB_SIGNATURE, CfbInspection } from './cfb-inspection';
 import { XlsxInspection } from './xlsx-inspection';
@@ -43,7 +48,8 @@ export class UploadFormatInspector extends Transform {
   }
 
   result(): UploadInspection {
-    if (this.outcome === null) throw new Error('UploadFormatInspector.result() is only available after the stream ends');
+    if (this.outcome === null)
+      throw new Error('UploadFormatInspector.result() is only available after the stream ends');
     return this.outcome;
   }
 

@@ -205,7 +205,11 @@ function targetSheet(reader: any, wanted: string | null): string | null {
       ? sheets[0]
       : (sheets.find((s) => s.name === wanted) ??
         sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase()));
-  if (!sheet) throw unknownSheet(wanted as string, sheets.map((s) => s.name));
+  if (!sheet)
+    throw unknownSheet(
+      wanted as string,
+      sheets.map((s) => s.name),
+    );
   const target = rels.find((r) => r.Id === sheet.rId)?.Target ?? '';
   const match = /sheet(\d+)\.xml$/.exec(target);
   return match ? match[1] : null;

@@ -85,7 +85,8 @@ export class XlsxInspection {
         header = record.fields;
         const tooLong = sizeProblem(record, 0, sheet, o.maxFieldChars);
         if (tooLong !== null) throw refused(tooLong);
-        if (header.length > o.maxColumns) throw onSheet(sheet, tooManyColumns(header.length, o.maxColumns, o.header.columnsRead));
+        if (header.length > o.maxColumns)
+          throw onSheet(sheet, tooManyColumns(header.length, o.maxColumns, o.header.columnsRead));
         const wrong = o.header.problem(header);
         if (wrong !== null) throw refused(`Sheet "${sheet}": ${wrong}`);
         continue;

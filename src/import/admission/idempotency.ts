@@ -31,7 +31,8 @@ export function importRequestHash(
 ): string {
   // create is left out, so a key used before modes existed still matches the same request; the
   // sheet is only there for a workbook (another sheet of the same file is another request).
-  const request: Record<string, unknown> = mode === 'create' ? { fileSha256, dryRun } : { fileSha256, dryRun, mode };
+  const request: Record<string, unknown> =
+    mode === 'create' ? { fileSha256, dryRun } : { fileSha256, dryRun, mode };
   if (sheet !== null) request.sheet = sheet;
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }

@@ -84,6 +84,7 @@ export class BatchBuilder {
 }
 
 function cellVerdict(problem: CellProblem): { ok: false; reason: ErrorReason; message: string } {
-  const reason: ErrorReason = problem.kind === 'no-cached-value' ? 'FORMULA_WITHOUT_VALUE' : 'CELL_ERROR_VALUE';
+  const reason: ErrorReason =
+    problem.kind === 'no-cached-value' ? 'FORMULA_WITHOUT_VALUE' : 'CELL_ERROR_VALUE';
   return { ok: false, reason, message: problem.message };
 }
