@@ -67,7 +67,7 @@ describe('xlsx memory (e2e, a production process)', () => {
 
   async function importFile(bytes: Buffer): Promise<Record<string, unknown>> {
     const form = new FormData();
-    form.append('file', new Blob([bytes]), 'big.xlsx');
+    form.append('file', new Blob([new Uint8Array(bytes)]), 'big.xlsx');
     const res = await fetch(`${base}/api/service-imports`, { method: 'POST', body: form });
     if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
     const { code: jobCode } = (await res.json()) as { code: string };

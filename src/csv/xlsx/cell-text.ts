@@ -18,7 +18,7 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
   if (typeof value === 'string') return { text: value };
   if (typeof value === 'number') return { text: numberText(value) };
   if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
-  if (value instanceof Date) return { text: dateText(value) };
+  if (value instanceof Date) return { text: dateText(leapBugFixed(value)) };
   if (typeof value !== 'object') return { text: String(value) };
   const v = value as Record<string, unknown>;
   if ('formula' in v || 'sharedFormula' in v) {
@@ -35,7 +35,7 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
       return { problem: 'error-value', detail: String((result as { error: unknown }).error) };
     }
     if (typeof result === 'number' && isDateFmt(numFmt))
-      return { text: dateText(excelToDate(result, date1904)) };
+      return { text: dateText(leapBugFixed(excelToDate(result, date1904))) };
     return cellText(result, numFmt, date1904);
   }
   if ('error' in v) return { problem: 'error-value', detail: String(v.error) };
@@ -90,4 +90,17 @@ export function dateText(date: Date): string {
   const m = rounded.getUTCMonth() + 1;
   const d = rounded.getUTCDate();
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+const DAY_MS = 86_400_000;
+const SERIAL_1 = Date.UTC(1899, 11, 31); // what exceljs makes of serial 1, which Excel reads 1900-01-01
+const SERIAL_61 = Date.UTC(1900, 2, 1);
+
+/**
+ * Excel counts a 29 February 1900 that never was (Lotus 1-2-3's bug, kept): serials 1 to 60 are one
+ * day later than the plain day count exceljs converts with; from serial 61 (1900-03-01) on they agree.
+ */
+function leapBugFixed(date: Date): Date {
+  const t = date.getTime();
+  return t >= SERIAL_1 && t < SERIAL_61 ? new Date(t + DAY_MS) : date;
 }
