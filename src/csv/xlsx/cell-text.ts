@@ -19,7 +19,7 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
   if (typeof value === 'number') return { text: numberText(value) };
   if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
   if (value instanceof Date) return { text: dateText(leapBugFixed(value)) };
-  if (typeof value !== 'object') return { text: String(value) };
+  if (typeof value !== 'object') return EMPTY; // exceljs gives no other kind of value
   const v = value as Record<string, unknown>;
   if ('formula' in v || 'sharedFormula' in v) {
     const formula = String(v.formula ?? v.sharedFormula);
@@ -32,7 +32,7 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
     if (typeof result === 'number' && Number.isNaN(result))
       return { problem: 'error-value', detail: `=${formula}` };
     if (typeof result === 'object' && result !== null && 'error' in result) {
-      return { problem: 'error-value', detail: String((result as { error: unknown }).error) };
+      return { problem: 'error-value', detail: String(result.error) };
     }
     if (typeof result === 'number' && isDateFmt(numFmt))
       return { text: dateText(leapBugFixed(excelToDate(result, date1904))) };
@@ -50,9 +50,9 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
     ) {
       return { text: richText((text as { richText: unknown[] }).richText) };
     }
-    return { text: text === undefined || text === null ? '' : String(text) };
+    return { text: typeof text === 'string' || typeof text === 'number' ? String(text) : '' };
   }
-  return { text: String(value) };
+  return EMPTY; // a shape exceljs does not give
 }
 
 function richText(runs: unknown[]): string {

@@ -112,9 +112,9 @@ export class UploadFormatInspector extends Transform {
     try {
       if (this.cfb !== null) this.cfb.write(chunk);
       else {
-        let failure: Error | null | undefined = null;
-        (this.csv as UploadInspector)._transform(chunk, 'binary', (error) => (failure = error));
-        if (failure) throw failure;
+        const out: { error?: Error | null } = {};
+        (this.csv as UploadInspector)._transform(chunk, 'binary', (error) => (out.error = error));
+        if (out.error) throw out.error;
       }
     } catch (error) {
       return callback(error as Error);
@@ -153,9 +153,9 @@ export class UploadFormatInspector extends Transform {
           `?sheet=${this.options.sheet} names a sheet of a workbook, but this file is CSV, which has none: leave it out.`,
         );
       }
-      let failure: Error | null | undefined = null;
-      csv._flush((error) => (failure = error));
-      if (failure) throw failure;
+      const out: { error?: Error | null } = {};
+      csv._flush((error) => (out.error = error));
+      if (out.error) throw out.error;
       this.outcome = { ...csv.result(), format: 'csv', sheet: null };
     } catch (error) {
       return callback(error as Error);

@@ -66,7 +66,8 @@ export class XlsxInspection {
       this.feed.on('drain', done);
       this.reading.then(done, done);
     });
-    if (this.failure) throw this.failure;
+    const failure = this.failure as Error | null; // set meanwhile, by the reading's end
+    if (failure) throw failure;
   }
 
   async end(): Promise<XlsxFindings> {
