@@ -23,6 +23,9 @@ export type ErrorReason =
 
 /** In the order the checks run: when several apply, the first one is reported. */
 export const ERROR_REASONS: readonly ErrorReason[] = [
+  // Workbooks only: a cell the reader cannot read makes the row an Error before any value rule.
+  'FORMULA_WITHOUT_VALUE',
+  'CELL_ERROR_VALUE',
   'MALFORMED_ROW',
   'MISSING_CLIENT_CODE',
   'MISSING_SERVICE_CODE',
@@ -31,9 +34,6 @@ export const ERROR_REASONS: readonly ErrorReason[] = [
   'INVALID_DATE',
   'INVALID_DATE_RANGE',
   'NOTES_TOO_LONG',
-  // Workbooks only; found by the reader, before the value rules.
-  'FORMULA_WITHOUT_VALUE',
-  'CELL_ERROR_VALUE',
 ];
 
 /** Why a valid row was not assigned: Clients decides (AssignmentBulkService), one type for both. */
