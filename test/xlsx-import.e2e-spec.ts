@@ -38,7 +38,12 @@ describe('xlsx uploads (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ IMPORT_MAX_XLSX_INFLATED_BYTES: String(8 * 1024 * 1024) });
+    t = await createTestApp({
+      IMPORT_MAX_XLSX_INFLATED_BYTES: String(8 * 1024 * 1024),
+      IMPORT_MAX_ROWS: '20',
+      IMPORT_MAX_FIELD_CHARS: '2000',
+      IMPORT_MAX_COLUMNS: '10',
+    });
     await seedCatalog(
       t.dataSource,
       ['C000001', 'C000002', 'C000003', 'C000004', 'C000005'],
@@ -217,6 +222,29 @@ describe('xlsx uploads (e2e)', () => {
     expect(
       await t.dataSource.query(`SELECT count(*)::int AS n FROM service_import_jobs WHERE header[1] = 'just'`),
     ).toEqual([{ n: 0 }]);
+  });
+
+  it('applies the CSV limits: rows, value length (naming the sheet row), columns (naming the sheet)', async () => {
+    const row = (i: number): Cell[] => [`C00000${1 + (i % 5)}`, 'S0001', 1, null, null, null, `n${i}`];
+    const many = await workbook({ Big: [HEADER, ...Array.from({ length: 21 }, (_, i) => row(i))] });
+    const tooMany = await uploadAndWait(t.app, many, 'many.xlsx');
+    expect(tooMany).toMatchObject({ status: 'Failed', createdCount: 0 });
+    expect(tooMany.failureReason).toMatch(/^The file has 21 data rows; the limit is 20 \(IMPORT_MAX_ROWS\)/);
+
+    const long = await workbook({
+      Long: [HEADER, row(0), [], row(1), ['C000003', 'S0001', 1, null, null, null, 'x'.repeat(2001)]],
+    });
+    const tooLong = await uploadAndWait(t.app, long, 'long.xlsx');
+    expect(tooLong).toMatchObject({ status: 'Failed', createdCount: 0 });
+    expect(tooLong.failureReason).toMatch(
+      /^Row 3 \(row 5 of sheet "Long"\) has a value longer than 2000 characters/,
+    );
+
+    const wide = await workbook({ Wide: [[...HEADER, 'a', 'b', 'c', 'd']] });
+    const tooWide = await upload(t.app, wide, 'wide.xlsx').expect(400);
+    expect(tooWide.body.message).toMatch(
+      /^Sheet "Wide": The header row has 11 columns; the limit is 10 \(IMPORT_MAX_COLUMNS\)/,
+    );
   });
 
   it('refuses a zip bomb at its bound, with 413 and no job', async () => {
