@@ -287,6 +287,11 @@ describe('xlsx uploads (e2e)', () => {
       'secret.xlsx',
     ).expect(415);
     expect(encrypted.body.message).toMatch(/password-protected \(encrypted\) Excel workbook/);
+    const cut = (await workbook({ S: [HEADER, ['C000001', 'S0001']] })).subarray(0, 1500);
+    const damaged = await upload(t.app, cut, 'cut.xlsx').expect(400);
+    expect(damaged.body.message).toMatch(
+      /starts like an Excel workbook \(\.xlsx\) but cannot be read as one/,
+    );
     const docx = zipOf([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }]);
     const other = await upload(t.app, docx, 'letter.xlsx').expect(415);
     expect(other.body.message).toMatch(/zip archive but not an Excel workbook/);

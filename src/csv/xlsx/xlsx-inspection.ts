@@ -12,7 +12,7 @@ import type { CsvProblem } from '../csv-problems';
 import type { HeaderCheck } from '../upload-header';
 import { UploadRejectedError, refused, tooManyColumns } from '../upload-rejections';
 import { openRecords, sizeProblem } from './sheet-rows';
-import { emptySheet } from './xlsx-rejections';
+import { damagedWorkbook, emptySheet } from './xlsx-rejections';
 
 export interface XlsxInspectionOptions {
   header: HeaderCheck;
@@ -42,7 +42,10 @@ export class XlsxInspection {
     /** Told of a refusal as soon as it is known, while bytes still arrive. */
     onFailure: (error: Error) => void,
   ) {
-    this.reading = this.read();
+    this.reading = this.read().catch((error: Error) => {
+      if (error instanceof UploadRejectedError) throw error;
+      throw damagedWorkbook(error);
+    });
     this.reading.then(
       () => (this.settled = true),
       (error: Error) => {

@@ -58,3 +58,12 @@ export function emptySheet(sheet: string): UploadRejectedError {
       'in its first row, or download the template (GET /api/service-imports/template.xlsx).',
   );
 }
+
+/** A zip or XML the reader cannot make sense of: a damaged or truncated workbook. */
+export function damagedWorkbook(cause: Error): UploadRejectedError {
+  return new UploadRejectedError(
+    400,
+    `The file starts like an Excel workbook (.xlsx) but cannot be read as one (${cause.message}); it may be ` +
+      `damaged or cut short. Open it in a spreadsheet program, ${SAVE_AS}.`,
+  );
+}
