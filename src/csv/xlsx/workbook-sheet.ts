@@ -157,7 +157,7 @@ function opened(
 ): OpenedSheet {
   const names = sheetNames(reader);
   const worksheet = [...reader._parseWorksheet(iterateStream(xml), sheetNo)][0].value;
-  const name: string = worksheet.name ?? names[0] ?? `sheet${sheetNo}`;
+  const name: string = worksheet.name ?? options.sheet ?? names[0] ?? `sheet${sheetNo}`;
   async function* rows(): AsyncGenerator<SheetRow> {
     try {
       for await (const row of worksheet) yield row as SheetRow;
@@ -200,9 +200,12 @@ function targetSheet(reader: any, wanted: string | null): string | null {
   const sheets = (reader.model?.sheets ?? []) as { name: string; rId: string }[];
   const rels = (reader.workbookRels ?? []) as { Id: string; Target: string }[];
   if (sheets.length === 0) throw notAWorkbook();
+  // A chart sheet is a sheet too, but has no rows: the default is the first worksheet.
+  const worksheetNo = (s: { rId: string }) =>
+    /worksheets\/sheet(\d+)\.xml$/.exec(rels.find((r) => r.Id === s.rId)?.Target ?? '')?.[1] ?? null;
   const sheet =
     wanted === null
-      ? sheets[0]
+      ? (sheets.find((s) => worksheetNo(s) !== null) ?? sheets[0])
       : (sheets.find((s) => s.name === wanted) ??
         sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase()));
   if (!sheet)
@@ -210,7 +213,5 @@ function targetSheet(reader: any, wanted: string | null): string | null {
       wanted as string,
       sheets.map((s) => s.name),
     );
-  const target = rels.find((r) => r.Id === sheet.rId)?.Target ?? '';
-  const match = /sheet(\d+)\.xml$/.exec(target);
-  return match ? match[1] : null;
+  return worksheetNo(sheet);
 }
