@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
+import { UploadRejectedError } from '../upload-rejections';
 import { inflatedTooLarge, notAWorkbook, unknownSheet } from './xlsx-rejections';
 
 // exceljs's streaming reader and its helpers have no types of their own for these internals.
@@ -89,19 +90,32 @@ export async function openSheet(input: Readable, options: SheetOptions): Promise
   const counter = { bytes: 0, max: options.maxInflatedBytes };
   const zip = unzip.Parse({ forceStream: true });
   input.on('error', (error: Error) => zip.destroy(error));
+  // unzipper reports a damaged or cut zip on itself, not on the entry being read: pass it on to the
+  // streams of that entry, which are what is being awaited.
+  const current: Readable[] = [];
+  zip.on('error', (error: Error) => current.forEach((stream) => stream.destroy(error)));
+  const track = <T extends Readable>(...streams: [Readable, T]): T => {
+    current.splice(0, current.length, ...streams);
+    return streams[1];
+  };
   input.pipe(zip);
-  const spoolDir = await mkdtemp(join(tmpdir(), 'service-import-xlsx-'));
-  const cleanup = () => rm(spoolDir, { recursive: true, force: true });
+  // Listening from now on: a short input can be read whole, and the zip end, before the next await.
+  const entries: AsyncIterator<any> = iterateStream(zip)[Symbol.asyncIterator]();
+  let xlsxPart = false; // a part only a workbook has was seen: a later failure is a damaged workbook
+  let spoolDir: string | null = null; // made when a sheet must wait for the parts it needs
+  const cleanup = async () => {
+    if (spoolDir !== null) await rm(spoolDir, { recursive: true, force: true });
+  };
   const seen = { workbook: false, rels: false, styles: false, strings: false };
   const spooled: Spooled[] = [];
   let target: string | null | undefined; // sheetN of the sheet asked for; undefined until known
   try {
-    const entries: AsyncIterator<any> = iterateStream(zip)[Symbol.asyncIterator]();
     for (;;) {
       const { value: entry, done } = await entries.next();
       if (done) break;
-      const text = () => entry.pipe(new InflatedText(counter));
+      const text = () => track(entry, entry.pipe(new InflatedText(counter)));
       const path: string = entry.path;
+      xlsxPart ||= path === '[Content_Types].xml' || path.startsWith('xl/');
       const sheetMatch = SHEET_PATH.exec(path);
       if (path === 'xl/workbook.xml') {
         await reader._parseWorkbook(text());
@@ -123,10 +137,11 @@ export async function openSheet(input: Readable, options: SheetOptions): Promise
         } else if (seen.workbook && seen.rels && seen.styles && seen.strings) {
           // Everything the cells need is known: read the rows straight from the zip. The rest of the
           // zip is drained once the rows are read (unzipper only moves on when this entry is consumed).
-          return opened(reader, options, sheetNo, text(), zip, counter, cleanup, entries);
+          return opened(reader, options, sheetNo, text(), zip, counter, cleanup, entries, track);
         } else {
+          spoolDir ??= await mkdtemp(join(tmpdir(), 'service-import-xlsx-'));
           const file = join(spoolDir, `sheet${sheetNo}.xml`);
-          await pipeline(entry, new ByteCounter(counter), createWriteStream(file));
+          await pipeline(entry, track(entry, new ByteCounter(counter)), createWriteStream(file));
           spooled.push({ sheetNo, path: file });
         }
       } else {
@@ -137,10 +152,12 @@ export async function openSheet(input: Readable, options: SheetOptions): Promise
     target ??= targetSheet(reader, options.sheet);
     const spool = spooled.find((s) => s.sheetNo === target);
     const rows = spool ? createReadStream(spool.path, { encoding: 'utf8' }) : Readable.from([]);
-    return opened(reader, options, target as string, rows, null, counter, cleanup, null);
+    return opened(reader, options, target as string, rows, null, counter, cleanup, null, track);
   } catch (error) {
     input.destroy();
     await cleanup();
+    // Not a zip of a workbook at all (a bare signature, another archive cut short): say what it is not.
+    if (!(error instanceof UploadRejectedError) && !xlsxPart) throw notAWorkbook();
     throw error;
   }
 }
@@ -154,6 +171,7 @@ function opened(
   counter: { bytes: number; max: number },
   cleanup: () => Promise<void>,
   rest: AsyncIterator<any> | null,
+  track: <T extends Readable>(...streams: [Readable, T]) => T,
 ): OpenedSheet {
   const names = sheetNames(reader);
   const worksheet = [...reader._parseWorksheet(iterateStream(xml), sheetNo)][0].value;
@@ -164,7 +182,7 @@ function opened(
       if (rest !== null) {
         // The entries after the sheet: counted, not kept (a bomb hidden there stops too).
         for (let next = await rest.next(); !next.done; next = await rest.next()) {
-          await drain(next.value.pipe(new InflatedText(counter)));
+          await drain(track(next.value, next.value.pipe(new InflatedText(counter))));
         }
       }
     } finally {
