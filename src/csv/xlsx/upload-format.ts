@@ -81,6 +81,11 @@ export class UploadFormatInspector extends Transform {
     this.finish(callback);
   }
 
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.xlsx?.abort();
+    callback(error);
+  }
+
   private choose(head: Buffer): void {
     if (head.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE)) {
       const o = this.options;

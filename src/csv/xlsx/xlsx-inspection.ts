@@ -73,6 +73,11 @@ export class XlsxInspection {
     if (failure) throw failure;
   }
 
+  /** The upload stopped (client gone, too large, storage failed): the reader stops, its spool is removed. */
+  abort(): void {
+    if (!this.settled) this.feed.destroy(new Error('the upload stopped'));
+  }
+
   async end(): Promise<XlsxFindings> {
     if (!this.settled) this.feed.end();
     return this.reading;
