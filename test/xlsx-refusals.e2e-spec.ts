@@ -65,4 +65,21 @@ describe('xlsx refusals (e2e)', () => {
     const other = await upload(t.app, docx, 'letter.xlsx').expect(415);
     expect(other.body.message).toMatch(/zip archive but not an Excel workbook/);
   });
+
+  it('answers every damaged workbook with a 4xx (or imports it), never a 5xx, and stays up', async () => {
+    const good = await workbook({
+      S: [HEADER, ...Array.from({ length: 300 }, (_, i) => [`C${i}`, 'S0001'])],
+    });
+    const statuses = new Set<number>();
+    for (let k = 0; k < 24; k++) {
+      const bytes = Buffer.from(good);
+      const at = 40 + ((k * 997) % (bytes.length - 60));
+      bytes.fill(0xa5 ^ k, at, at + 8); // eight bytes overwritten somewhere in the zip
+      const res = await upload(t.app, bytes, `damaged-${k}.xlsx`);
+      expect([202, 400, 413, 415]).toContain(res.status);
+      statuses.add(res.status);
+    }
+    expect(statuses.has(400)).toBe(true); // damage the reader notices, e.g. in a deflated part
+    await upload(t.app, good, 'good.xlsx').expect(202);
+  });
 });

@@ -31,6 +31,10 @@ export interface SheetOptions {
   sheet: string | null;
   /** Most bytes all the workbook's parts may inflate to together. */
   maxInflatedBytes: number;
+  /** Told each time the reading moves on (bytes inflated, a row read): a watchdog's heartbeat. */
+  onProgress?: () => void;
+  /** Stops the reading: what is being awaited fails with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** What exceljs gives for a row: `values[1]` is column A. */
@@ -49,16 +53,23 @@ export interface OpenedSheet {
   rows: AsyncIterable<SheetRow>;
 }
 
+interface Counter {
+  bytes: number;
+  max: number;
+  tick: () => void;
+}
+
 const SHEET_PATH = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 
 /** Counts inflated bytes against the bound, and passes them on as correctly decoded text. */
 class InflatedText extends Transform {
   private readonly decoder = new StringDecoder('utf8');
-  constructor(private readonly counter: { bytes: number; max: number }) {
+  constructor(private readonly counter: Counter) {
     super({ readableObjectMode: true });
   }
   override _transform(chunk: Buffer, _e: BufferEncoding, callback: TransformCallback): void {
     this.counter.bytes += chunk.length;
+    this.counter.tick();
     if (this.counter.bytes > this.counter.max) return callback(inflatedTooLarge(this.counter.max));
     const text = this.decoder.write(chunk);
     callback(null, text.length > 0 ? text : undefined);
@@ -87,15 +98,26 @@ export async function openSheet(input: Readable, options: SheetOptions): Promise
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
-  const counter = { bytes: 0, max: options.maxInflatedBytes };
+  const counter = { bytes: 0, max: options.maxInflatedBytes, tick: options.onProgress ?? (() => undefined) };
   const zip = unzip.Parse({ forceStream: true });
   input.on('error', (error: Error) => zip.destroy(error));
   // unzipper reports a damaged or cut zip on itself, not on the entry being read: pass it on to the
   // streams of that entry, which are what is being awaited.
-  const current: Readable[] = [];
-  zip.on('error', (error: Error) => current.forEach((stream) => stream.destroy(error)));
+  // The entry is unzipper's and has no listener of its own: it is ended quietly, the error goes to ours.
+  let current: [Readable, Readable] | null = null;
+  zip.on('error', (error: Error) => {
+    current?.[0].destroy();
+    current?.[1].destroy(error);
+  });
+  options.signal?.addEventListener('abort', () => {
+    const reason = options.signal?.reason as Error;
+    current?.[0].destroy();
+    current?.[1].destroy(reason);
+    zip.destroy(reason);
+  });
   const track = <T extends Readable>(...streams: [Readable, T]): T => {
-    current.splice(0, current.length, ...streams);
+    streams[0].on('error', () => undefined); // what it could say reaches us through zip
+    current = streams;
     return streams[1];
   };
   input.pipe(zip);
@@ -168,7 +190,7 @@ function opened(
   sheetNo: string,
   xml: Readable,
   zip: any,
-  counter: { bytes: number; max: number },
+  counter: Counter,
   cleanup: () => Promise<void>,
   rest: AsyncIterator<any> | null,
   track: <T extends Readable>(...streams: [Readable, T]) => T,
@@ -178,7 +200,10 @@ function opened(
   const name: string = worksheet.name ?? options.sheet ?? names[0] ?? `sheet${sheetNo}`;
   async function* rows(): AsyncGenerator<SheetRow> {
     try {
-      for await (const row of worksheet) yield row as SheetRow;
+      for await (const row of worksheet) {
+        counter.tick();
+        yield row as SheetRow;
+      }
       if (rest !== null) {
         // The entries after the sheet: counted, not kept (a bomb hidden there stops too).
         for (let next = await rest.next(); !next.done; next = await rest.next()) {
@@ -195,11 +220,12 @@ function opened(
 }
 
 class ByteCounter extends Transform {
-  constructor(private readonly counter: { bytes: number; max: number }) {
+  constructor(private readonly counter: Counter) {
     super();
   }
   override _transform(chunk: Buffer, _e: BufferEncoding, callback: TransformCallback): void {
     this.counter.bytes += chunk.length;
+    this.counter.tick();
     if (this.counter.bytes > this.counter.max) return callback(inflatedTooLarge(this.counter.max));
     callback(null, chunk);
   }

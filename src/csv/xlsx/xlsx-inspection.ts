@@ -30,12 +30,16 @@ export interface XlsxFindings {
   problem: CsvProblem | null;
 }
 
+const STALL_MS = 3000;
+
 export class XlsxInspection {
   /** The bytes, as the workbook reader takes them. */
   private readonly feed = new PassThrough({ highWaterMark: 1 << 20 });
   private readonly reading: Promise<XlsxFindings>;
   private settled = false;
   private failure: Error | null = null;
+  private lastProgress = Date.now();
+  private readonly stop = new AbortController();
 
   constructor(
     private readonly options: XlsxInspectionOptions,
@@ -61,31 +65,63 @@ export class XlsxInspection {
   async write(chunk: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.settled || this.feed.write(chunk)) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.feed.off('drain', done);
-        resolve();
-      };
-      this.feed.on('drain', done);
-      this.reading.then(done, done);
-    });
+    await this.watched(
+      new Promise<void>((resolve) => {
+        const done = () => {
+          this.feed.off('drain', done);
+          resolve();
+        };
+        this.feed.on('drain', done);
+        this.reading.then(done, done);
+      }),
+    );
     const failure = this.failure as Error | null; // set meanwhile, by the reading's end
     if (failure) throw failure;
   }
 
   /** The upload stopped (client gone, too large, storage failed): the reader stops, its spool is removed. */
   abort(): void {
-    if (!this.settled) this.feed.destroy(new Error('the upload stopped'));
+    if (!this.settled) this.stop.abort(new Error('the upload stopped'));
   }
 
+  /** Every byte is in: the reading finishes. */
   async end(): Promise<XlsxFindings> {
-    if (!this.settled) this.feed.end();
-    return this.reading;
+    if (this.settled) return this.reading;
+    this.feed.end();
+    return this.watched(this.reading);
+  }
+
+  /**
+   * Waits for the reader (to take more bytes, or to finish), which must move on meanwhile: a zip
+   * damaged in its sizes can leave unzipper waiting, without an error, for bytes that will never
+   * come (or never take them): no progress for STALL_MS is a damaged workbook.
+   */
+  private async watched<T>(wait: Promise<T>): Promise<T> {
+    this.lastProgress = Date.now();
+    let watchdog: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      watchdog = setInterval(() => {
+        if (Date.now() - this.lastProgress <= STALL_MS) return;
+        const error = damagedWorkbook(new Error('it ends in the middle of a part'));
+        this.stop.abort(error); // the reader lets go of what it holds (its spool)
+        this.failure ??= error;
+        reject(error);
+      }, 500);
+      watchdog.unref();
+    });
+    try {
+      return await Promise.race([wait, stalled]);
+    } finally {
+      clearInterval(watchdog);
+    }
   }
 
   private async read(): Promise<XlsxFindings> {
     const o = this.options;
-    const { sheet, records } = await openRecords(this.feed, o);
+    const { sheet, records } = await openRecords(this.feed, {
+      ...o,
+      onProgress: () => (this.lastProgress = Date.now()),
+    });
     let header: string[] | null = null;
     let rowCount = 0;
     let problem: CsvProblem | null = null;
