@@ -3,13 +3,14 @@
 #   chromium        the browser of test/swagger-ui.e2e-spec.ts (through playwright-core)
 #   docker-compose  validates docker-compose.yml in test/deployment.e2e-spec.ts (no Docker engine needed:
 #                   installed without recommends, so docker.io is not pulled in)
+#   libreoffice-calc-nogui  saves the export as .xlsx in test/xlsx-libreoffice.e2e-spec.ts (soffice --headless)
 # Idempotent: installs only what is missing.
 #
 #   scripts/ensure-test-tools.sh
 set -euo pipefail
 
 # package=binary it provides
-WANTED=(chromium=/usr/bin/chromium docker-compose=/usr/bin/docker-compose)
+WANTED=(chromium=/usr/bin/chromium docker-compose=/usr/bin/docker-compose libreoffice-calc-nogui=/usr/bin/soffice)
 
 log() { printf 'ensure-test-tools: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

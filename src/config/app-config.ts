@@ -154,6 +154,12 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
         16 * 1024 * 1024,
       ),
       maxColumns: r.int('IMPORT_MAX_COLUMNS', 100, 2, 1000),
+      maxXlsxInflatedBytes: r.int(
+        'IMPORT_MAX_XLSX_INFLATED_BYTES',
+        1024 * 1024 * 1024,
+        1024,
+        Number.MAX_SAFE_INTEGER,
+      ),
       batchSize: r.int('IMPORT_BATCH_SIZE', 5000, 1, 50_000),
       connections: r.int('IMPORT_DB_CONNECTIONS', 2, 1, 2),
       concurrency: r.int('IMPORT_CONCURRENCY', 1, 1, 64),

@@ -54,6 +54,11 @@ export interface ImportConfig {
   maxFieldChars: number;
   /** IMPORT_MAX_COLUMNS: the widest header an upload may have; wider → 400 before any job exists. */
   maxColumns: number;
+  /**
+   * IMPORT_MAX_XLSX_INFLATED_BYTES: most bytes a workbook's parts may unzip to, all together; more
+   * (a zip bomb) → 413 at upload.
+   */
+  maxXlsxInflatedBytes: number;
   batchSize: number;
   /** Database connections of one running import: 2 keeps two consecutive batches in the database at once. */
   connections: number;

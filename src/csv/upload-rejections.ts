@@ -3,7 +3,7 @@
 
 export class UploadRejectedError extends Error {
   constructor(
-    readonly status: 400 | 415,
+    readonly status: 400 | 413 | 415,
     message: string,
   ) {
     super(message);

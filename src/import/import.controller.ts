@@ -81,15 +81,23 @@ export class ImportController {
       type: 'object',
       required: ['file'],
       properties: {
-        file: { type: 'string', format: 'binary', description: 'The CSV file (see GET /template)' },
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: 'The CSV file or .xlsx workbook (see GET /template, /template.xlsx)',
+        },
       },
     },
   })
   @ApiAcceptedResponse({ type: ServiceImportJobDto, description: 'Queued; Location names the job' })
   @ApiBadRequestResponse({ description: 'No file, an empty file, or a header without a required column' })
-  @ApiPayloadTooLargeResponse({ description: 'Larger than IMPORT_MAX_FILE_BYTES' })
+  @ApiPayloadTooLargeResponse({
+    description:
+      'Larger than IMPORT_MAX_FILE_BYTES, or a workbook unzipping to more than IMPORT_MAX_XLSX_INFLATED_BYTES',
+  })
   @ApiUnsupportedMediaTypeResponse({
-    description: 'Not a text file (binary content, a spreadsheet, a PDF...)',
+    description:
+      'Neither CSV text nor an .xlsx workbook (binary content, an .xls or password-protected workbook, a PDF...)',
   })
   @ApiUnprocessableEntityResponse({
     description: 'The Idempotency-Key was already used for a different file',
@@ -138,6 +146,16 @@ export class ImportController {
   @ApiOkResponse({ description: 'The template CSV', schema: { type: 'string' } })
   template(): string {
     return this.imports.template();
+  }
+
+  @Get('template.xlsx')
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Header('Content-Disposition', 'attachment; filename="service-import-template.xlsx"')
+  @ApiOperation({ summary: 'The template as an Excel workbook: the header and two example rows' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'The template workbook', schema: { type: 'string', format: 'binary' } })
+  async templateWorkbook(@Res() res: Response): Promise<void> {
+    res.send(await this.imports.templateWorkbook());
   }
 
   @Get(':code')

@@ -16,6 +16,7 @@ import { StorageService } from '../storage/storage.service';
 import { mapColumns } from './rules/columns';
 import { ImportMode } from './rules/import-mode';
 import { templateCsv } from './rules/report-csv';
+import { templateWorkbook } from './rules/template-xlsx';
 import { ServiceImportJobDto } from './dto/service-import-job.dto';
 import { ServiceImportJobPageDto } from './dto/service-import-job-page.dto';
 import { ImportAdmission } from './admission/import-admission.service';
@@ -196,6 +197,10 @@ export class ImportService {
 
   template(): string {
     return templateCsv();
+  }
+
+  templateWorkbook(): Promise<Buffer> {
+    return templateWorkbook();
   }
 
   /**

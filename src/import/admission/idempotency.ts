@@ -23,8 +23,16 @@ export function parseIdempotencyKey(value: string | undefined): string | null {
 }
 
 /** What makes two submissions "the same request": the file's content and the dryRun flag. */
-export function importRequestHash(fileSha256: string, dryRun: boolean, mode: string): string {
-  // create is left out, so a key used before modes existed still matches the same request.
-  const request = mode === 'create' ? { fileSha256, dryRun } : { fileSha256, dryRun, mode };
+export function importRequestHash(
+  fileSha256: string,
+  dryRun: boolean,
+  mode: string,
+  sheet: string | null = null,
+): string {
+  // create is left out, so a key used before modes existed still matches the same request; the
+  // sheet is only there for a workbook (another sheet of the same file is another request).
+  const request: Record<string, unknown> =
+    mode === 'create' ? { fileSha256, dryRun } : { fileSha256, dryRun, mode };
+  if (sheet !== null) request.sheet = sheet;
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }

@@ -56,7 +56,12 @@ export class ImportAdmission {
     job: Partial<ServiceImportJob>,
     recordWith?: (m: EntityManager, job: ServiceImportJob) => Promise<void>,
   ): Promise<Admission> {
-    const requestHash = importRequestHash(upload.inspection.sha256, request.dryRun, request.mode);
+    const requestHash = importRequestHash(
+      upload.inspection.sha256,
+      request.dryRun,
+      request.mode,
+      upload.inspection.sheet ?? null,
+    );
     let admission: Admission;
     try {
       const idempotencyKey = parseIdempotencyKey(request.idempotencyKey);

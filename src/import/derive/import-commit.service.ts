@@ -41,6 +41,7 @@ export class ImportCommitService {
         encoding: dryRun.encoding,
         delimiter: dryRun.delimiter,
         header: dryRun.header,
+        sheet: dryRun.sheet,
         rowCount: dryRun.rowCount,
         uploadProblem: null,
       },

@@ -1,4 +1,4 @@
-import { IsEnum, IsIn, IsOptional } from 'class-validator';
+import { IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { QueryBool, QueryInt } from '../../common/validation';
 import { ImportStatus } from '../job/import-status';
@@ -37,6 +37,15 @@ export class CreateServiceImportQueryDto {
   @IsOptional()
   @IsIn(IMPORT_MODES, { message: `mode must be one of: ${IMPORT_MODES.join(', ')}` })
   mode?: ImportMode;
+
+  /**
+   * For an .xlsx workbook: the name of the sheet to import (compared as Excel does, ignoring case);
+   * the first sheet when left out. An unknown name → 400 listing the workbook's sheets; with a CSV → 400.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  sheet?: string;
 }
 
 export class NotImportedQueryDto {

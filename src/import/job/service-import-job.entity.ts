@@ -67,6 +67,10 @@ export class ServiceImportJob {
   @Column({ type: 'text', array: true })
   header: string[];
 
+  /** The sheet read when the upload is an .xlsx workbook (encoding and delimiter then mean nothing); null for CSV. */
+  @Column({ type: 'text', nullable: true })
+  sheet: string | null;
+
   @Column({ name: 'row_count', type: 'int', nullable: true })
   rowCount: number | null;
 

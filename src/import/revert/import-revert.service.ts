@@ -50,6 +50,7 @@ export class ImportRevertService {
         encoding: source.encoding,
         delimiter: source.delimiter,
         header: REVERT_REPORT_HEADER,
+        sheet: null,
         rowCount: null,
         uploadProblem: null,
       },

@@ -8,7 +8,7 @@ import { csvLine } from '../../csv/csv-writer';
 
 export { UTF8_BOM as REPORT_BOM, csvCell, csvLine } from '../../csv/csv-writer';
 
-const TEMPLATE_ROWS: readonly string[][] = [
+export const TEMPLATE_ROWS: readonly string[][] = [
   [...ASSIGNMENT_COLUMNS],
   ['C000001', 'S0001', '', '', '', '', ''],
   ['C000002', 'S0002', '3', '12.50', '2026-01-01', '2026-12-31', 'Billed monthly, on site'],

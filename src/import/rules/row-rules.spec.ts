@@ -267,6 +267,8 @@ describe('validateRow', () => {
       row({ ...base, ...everythingWrong, quantity: '1', unitPrice: '1', startDate: '2019-01-01' }),
     ).toMatchObject({ reason: 'NOTES_TOO_LONG' });
     expect(ERROR_REASONS).toEqual([
+      'FORMULA_WITHOUT_VALUE',
+      'CELL_ERROR_VALUE',
       'MALFORMED_ROW',
       'MISSING_CLIENT_CODE',
       'MISSING_SERVICE_CODE',

@@ -15,10 +15,17 @@ export type ErrorReason =
   | 'INVALID_UNIT_PRICE'
   | 'INVALID_DATE'
   | 'INVALID_DATE_RANGE'
-  | 'NOTES_TOO_LONG';
+  | 'NOTES_TOO_LONG'
+  /** A workbook cell holds a formula without a calculated value. */
+  | 'FORMULA_WITHOUT_VALUE'
+  /** A workbook cell holds an error value (#N/A, #DIV/0!...). */
+  | 'CELL_ERROR_VALUE';
 
 /** In the order the checks run: when several apply, the first one is reported. */
 export const ERROR_REASONS: readonly ErrorReason[] = [
+  // Workbooks only: a cell the reader cannot read makes the row an Error before any value rule.
+  'FORMULA_WITHOUT_VALUE',
+  'CELL_ERROR_VALUE',
   'MALFORMED_ROW',
   'MISSING_CLIENT_CODE',
   'MISSING_SERVICE_CODE',

@@ -7,9 +7,9 @@ import { AppConfig } from '../../config/app-config';
 import { DependencyUnavailableError, DomainError, PayloadTooLargeError } from '../../common/domain-errors';
 import { StorageService } from '../../storage/storage.service';
 import { IMPORT_HEADER } from '../rules/columns';
-import { UploadInspector } from '../../csv/upload-inspector';
 import { UploadRejectedError } from '../../csv/upload-rejections';
 import type { InspectionResult } from '../../csv/upload-inspector';
+import { UploadFormatInspector } from '../../csv/xlsx/upload-format';
 import type { ServiceImportJob } from '../job/service-import-job.entity';
 
 /** What the controller receives for the uploaded file once it is stored and inspected. */
@@ -17,7 +17,8 @@ export interface StoredUpload {
   originalname: string;
   key: string;
   size: number;
-  inspection: InspectionResult;
+  /** `sheet`: the sheet read, when the upload is a workbook. */
+  inspection: InspectionResult & { sheet?: string | null };
 }
 
 /** What a job records of its stored file: where it is and what the inspection found. */
@@ -25,7 +26,15 @@ export function storedFileColumns(
   upload: StoredUpload,
 ): Pick<
   ServiceImportJob,
-  'uploadKey' | 'fileSize' | 'fileSha256' | 'encoding' | 'delimiter' | 'header' | 'rowCount' | 'uploadProblem'
+  | 'uploadKey'
+  | 'fileSize'
+  | 'fileSha256'
+  | 'encoding'
+  | 'delimiter'
+  | 'header'
+  | 'sheet'
+  | 'rowCount'
+  | 'uploadProblem'
 > {
   const { inspection } = upload;
   return {
@@ -35,15 +44,17 @@ export function storedFileColumns(
     encoding: inspection.encoding,
     delimiter: inspection.delimiter,
     header: inspection.header,
+    sheet: inspection.sheet ?? null,
     rowCount: inspection.rowCount,
     uploadProblem: inspection.problem?.message ?? null,
   };
 }
 
 /**
- * A multer storage engine that streams the upload through the UploadInspector straight into
- * object storage: the file is never held whole in memory, and a file that is not CSV or lacks a
- * required column is refused while it is still arriving.
+ * A multer storage engine that streams the upload through the UploadFormatInspector (a CSV's
+ * UploadInspector, or a workbook's inspection) straight into object storage: the file is never held
+ * whole in memory, and a file that cannot be imported or lacks a required column is refused while
+ * it is still arriving (a workbook: as soon as its sheet has been read).
  */
 @Injectable()
 export class CsvUploadStorage implements StorageEngine {
@@ -53,15 +64,19 @@ export class CsvUploadStorage implements StorageEngine {
   ) {}
 
   _handleFile(
-    _req: Request,
+    req: Request,
     file: Express.Multer.File,
     callback: (error?: any, info?: Partial<StoredUpload>) => void,
   ): void {
+    // A workbook is stored under the same kind of key: its first bytes say what it is, as they did here.
     const key = `uploads/${randomUUID()}.csv`;
-    const inspector = new UploadInspector({
+    const sheet = req.query?.sheet;
+    const inspector = new UploadFormatInspector({
       header: IMPORT_HEADER,
       maxFieldChars: this.config.import.maxFieldChars,
       maxColumns: this.config.import.maxColumns,
+      maxInflatedBytes: this.config.import.maxXlsxInflatedBytes,
+      sheet: typeof sheet === 'string' ? sheet : null,
     });
     let rejected: Error | null = null;
     const release = () => {

@@ -107,6 +107,8 @@ export class ImportEngine extends RunEngine {
       batchSize: this.config.import.batchSize,
       firstBatchSize: FIRST_BATCH_ROWS,
       clearable: job.mode !== ImportMode.Create,
+      sheet: job.sheet,
+      maxInflatedBytes: this.config.import.maxXlsxInflatedBytes,
     });
 
     // Consecutive batches are in the database at once, one per connection, committed in order.

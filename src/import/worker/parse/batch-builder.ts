@@ -2,6 +2,7 @@ import { AssignmentStageBuilder } from '../../../clients';
 import { ByteWriter } from '../../../common/byte-writer';
 import { ColumnMap } from '../../rules/columns';
 import { DataRow } from '../../../csv/row-reader';
+import type { CellProblem } from '../../../csv/xlsx/sheet-rows';
 import { ErrorReason, validateRow } from '../../rules/row-rules';
 import { NotImportedRows, validRowDetail } from '../engine/not-imported-rows';
 import { ParsedBatch } from './parsed-batch';
@@ -30,9 +31,12 @@ export class BatchBuilder {
     return this.rows;
   }
 
-  add(row: DataRow): void {
+  /** `problem`: a workbook cell the row cannot be read without (an Error row whatever its values). */
+  add(row: DataRow & { problem?: CellProblem }): void {
     const { decimalComma, clearable } = this.rules;
-    const verdict = validateRow(row.fields, this.columns, this.headerLength, decimalComma, clearable);
+    const verdict = row.problem
+      ? cellVerdict(row.problem)
+      : validateRow(row.fields, this.columns, this.headerLength, decimalComma, clearable);
     this.rows++;
     if (verdict.ok) {
       this.stage.add({
@@ -77,4 +81,10 @@ export class BatchBuilder {
     this.chars = 0;
     return batch;
   }
+}
+
+function cellVerdict(problem: CellProblem): { ok: false; reason: ErrorReason; message: string } {
+  const reason: ErrorReason =
+    problem.kind === 'no-cached-value' ? 'FORMULA_WITHOUT_VALUE' : 'CELL_ERROR_VALUE';
+  return { ok: false, reason, message: problem.message };
 }

@@ -32,6 +32,10 @@ export interface ParseOptions {
   firstBatchSize: number;
   /** upsert and update read CLEAR_TOKEN as "clear this field". */
   clearable: boolean;
+  /** The sheet to read when the upload is an .xlsx workbook (encoding and delimiter then unused); null for CSV. */
+  sheet: string | null;
+  /** IMPORT_MAX_XLSX_INFLATED_BYTES, for a workbook. */
+  maxInflatedBytes: number;
 }
 
 export type ToWorker =

@@ -17,6 +17,8 @@ const OPTIONS: ParseOptions = {
   batchSize: 4,
   firstBatchSize: 2,
   clearable: false,
+  sheet: null,
+  maxInflatedBytes: 1 << 30,
 };
 
 function csv(rows: number, extra = ''): Buffer {

@@ -9,6 +9,8 @@ import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { mapColumns } from '../../rules/columns';
 import { CsvFormatError, readDataRows } from '../../../csv/row-reader';
+import { UploadRejectedError } from '../../../csv/upload-rejections';
+import { readSheetDataRows } from '../../../csv/xlsx/sheet-rows';
 import { BatchBuilder } from './batch-builder';
 import { FromWorker, MAX_BATCHES_AHEAD, MAX_BATCH_CHARS, ParseOptions, ToWorker } from './parse-protocol';
 import { transferables } from './parsed-batch';
@@ -67,11 +69,19 @@ class ParseRun {
       clearable: o.clearable,
     });
     let limit = Math.min(o.batchSize, o.firstBatchSize);
-    const rows = readDataRows(this.bytes, {
-      encoding: o.encoding,
-      delimiter: o.delimiter,
-      maxFieldChars: o.maxFieldChars,
-    });
+    // A workbook's rows come in the same shape as a CSV's: everything after this is the same.
+    const rows =
+      o.sheet !== null
+        ? readSheetDataRows(this.bytes, {
+            sheet: o.sheet,
+            maxFieldChars: o.maxFieldChars,
+            maxInflatedBytes: o.maxInflatedBytes,
+          })
+        : readDataRows(this.bytes, {
+            encoding: o.encoding,
+            delimiter: o.delimiter,
+            maxFieldChars: o.maxFieldChars,
+          });
     for await (const row of rows) {
       if (row.rowNumber <= o.skipThrough) continue;
       builder.add(row);
@@ -106,7 +116,9 @@ port.on('message', (message: ToWorker) => {
       post(
         error instanceof CsvFormatError
           ? { type: 'csv-error', kind: error.kind, rowNumber: error.rowNumber, message: error.message }
-          : { type: 'error', message: error.message, stack: error.stack },
+          : error instanceof UploadRejectedError // a workbook the upload accepted cannot be read (it changed?)
+            ? { type: 'csv-error', kind: 'parse-error', rowNumber: 0, message: error.message }
+            : { type: 'error', message: error.message, stack: error.stack },
       ),
   );
 });
