@@ -58,6 +58,12 @@ function startCli(args: string[], env: Record<string, string> = {}): RunningCli 
 
 const runCli = (args: string[], env: Record<string, string> = {}) => startCli(args, env).done;
 
+/** The exit code, with what the CLI printed on stderr in the failure when it is not the one expected. */
+function expectExit(run: { code: number | null; stderr: string }, code: number): void {
+  if (run.code !== code)
+    throw new Error(`the CLI exited ${run.code}, not ${code}; its stderr:\n${run.stderr}`);
+}
+
 const ALL_CREATED = ['clientCode,serviceCode,quantity', 'C1,S1,1', 'C1,S2,2', 'C2,S1,3'].join('\n') + '\n';
 const MIXED =
   [
@@ -154,7 +160,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
     const out = join(dir, 'reports');
     mkdirSync(out);
     const run = await runCli(['upload', file, '--url', t.baseUrl, '--dry-run', '--out', out]);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(run.stdout).toMatch(/Completed \(dry run\)/);
     expect(run.stdout).toMatch(/Created\s+1\n/);
     expect(parseReport(readFileSync(join(out, 'dry-not-imported.csv'), 'utf8'))).toHaveLength(2);
@@ -168,13 +174,13 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
     const code = /import ([A-Za-z0-9_-]{22})/.exec(upload.stderr)![1];
 
     const status = await runCli(['status', code, '--url', t.baseUrl]);
-    expect(status.code).toBe(0);
+    expectExit(status, 0);
     expect(status.stdout).toContain(`Import ${code}`);
     expect(status.stdout).toMatch(/Status\s+Completed/);
     expect(status.stdout).toMatch(/File\s+for-status\.csv/);
 
     const list = await runCli(['list', '--url', t.baseUrl, '--limit', '2']);
-    expect(list.code).toBe(0);
+    expectExit(list, 0);
     expect(list.stdout).toMatch(/^Code\s+Status\s+Mode\s+File\s+Rows\s+Created\s+Updated\s+Unchanged/);
     expect(list.stdout).toMatch(
       new RegExp(`^${code}\\s+Completed\\s+create\\s+for-status\\.csv\\s+1/1`, 'm'),
@@ -182,13 +188,13 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
     expect(list.stdout).toMatch(/1-2 of \d+/);
 
     const cancel = await runCli(['cancel', code, '--url', t.baseUrl]);
-    expect(cancel.code).toBe(1);
+    expectExit(cancel, 1);
     expect(cancel.stderr).toContain(
       `HTTP 409 Conflict: Import ${code} is already Completed and cannot be cancelled.`,
     );
 
     const unknown = await runCli(['status', 'no-such-code', '--url', t.baseUrl]);
-    expect(unknown.code).toBe(1);
+    expectExit(unknown, 1);
     expect(unknown.stderr).toContain('HTTP 404 Not Found: No import with code "no-such-code".');
   });
 
@@ -207,14 +213,14 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
       '--out',
       out,
     ]);
-    expect(dry.code).toBe(2);
+    expectExit(dry, 2);
     expect(dry.stderr).toMatch(/import [A-Za-z0-9_-]{22} \(mode upsert, dry run\)/);
     expect(dry.stdout).toMatch(/Mode\s+upsert\n/);
     expect(dry.stdout).toMatch(/Created\s+2\n\s*Updated\s+0\n\s*Unchanged\s+0\n\s*Skipped\s+1\n/);
     const dryCode = /Import ([A-Za-z0-9_-]{22}): Completed \(dry run\)/.exec(dry.stdout)![1];
 
     const committed = await runCli(['commit', dryCode, '--url', t.baseUrl, '--out', out]);
-    expect(committed.code).toBe(2);
+    expectExit(committed, 2);
     expect(committed.stderr).toContain(`Committing dry run ${dryCode}: import `);
     expect(committed.stdout).toMatch(new RegExp(`Commits\\s+dry run ${dryCode}\\n`));
     expect(committed.stdout).toMatch(/Created\s+2\n/);
@@ -238,7 +244,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
       '--out',
       out,
     ]);
-    expect(retried.code).toBe(0);
+    expectExit(retried, 0);
     expect(retried.stderr).toContain(
       `Retrying the CLIENT_NOT_FOUND rows not imported of import ${realCode}: import `,
     );
@@ -247,7 +253,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
 
     const again = csv('again.csv', 'clientCode,serviceCode,quantity\nC3,S1,2\nC3,S2,4\n');
     const upserted = await runCli(['upload', again, '--url', t.baseUrl, '--mode', 'upsert']);
-    expect(upserted.code).toBe(0); // every row imported: updated or unchanged
+    expectExit(upserted, 0); // every row imported: updated or unchanged
     expect(upserted.stdout).toMatch(/Created\s+0\n\s*Updated\s+1\n\s*Unchanged\s+1\n\s*Skipped\s+0\n/);
 
     const bad = await runCli(['upload', again, '--url', t.baseUrl, '--mode', 'merge']);
@@ -270,7 +276,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
     mkdirSync(out);
 
     const dry = await runCli(['revert', code, '--dry-run', '--url', t.baseUrl, '--out', out]);
-    expect(dry.code).toBe(0);
+    expectExit(dry, 0);
     expect(dry.stdout).toMatch(/Reverted\s+2\n\s*Kept\s+0 \(changed since the import\)\n\s*Gone\s+0\n/);
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM client_billable_services a JOIN clients c ON c.id = a.client_id WHERE c.code = 'R1'`,
@@ -282,7 +288,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
         WHERE c.id = a.client_id AND s.id = a.billable_service_id AND c.code = 'R1' AND s.code = 'S2'`,
     );
     const run = await runCli(['revert', code, '--url', t.baseUrl, '--out', out]);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(run.stderr).toContain(`Reverting import ${code}: revert `);
     expect(run.stdout).toMatch(new RegExp(`Reverts\\s+import ${code}\\n`));
     expect(run.stdout).toMatch(/Reverted\s+1\n\s*Kept\s+0 \(changed since the import\)\n\s*Gone\s+1\n/);
@@ -297,7 +303,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
 
   it('exits 1 with a clear message on usage errors and an unreachable service', async () => {
     const usage = await runCli(['upload']);
-    expect(usage.code).toBe(1);
+    expectExit(usage, 1);
     expect(usage.stderr).toContain('"upload" takes a CSV file.');
     expect(usage.stderr).toContain('Usage: service-import');
     const missing = await runCli(['upload', join(dir, 'nope.csv'), '--url', t.baseUrl]);
@@ -318,7 +324,7 @@ describe('service-import CLI (e2e, a real process against a live service)', () =
       const file = csv('polled.csv', ALL_CREATED.replace(/C1/g, 'C2').replace(/,S2,/, ',S9,'));
       const run = await runCli(['upload', file, '--url', proxy.url]);
       expect(run.stderr).toMatch(/Live events unavailable \(HTTP 503[^)]*\); polling every second/);
-      expect(run.code).toBe(2);
+      expectExit(run, 2);
       expect(run.stdout).toMatch(/Completed/);
       expect(
         proxy.paths.filter((p) => /\/api\/service-imports\/[A-Za-z0-9_-]{22}$/.test(p)).length,
@@ -351,7 +357,7 @@ describe('service-import CLI: failed and cancelled imports, API keys (e2e)', () 
 
   it('exits 1 when the import Failed, and says why', async () => {
     const run = await runCli(['upload', join(dir, 'two.csv'), '--url', limited.baseUrl]);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(run.stdout).toMatch(/: Failed/);
     expect(run.stdout).toMatch(/Failure\s+The file has 2 data rows; the limit is 1/);
     expect(existsSync(join(dir, 'two-not-imported.csv'))).toBe(false);
@@ -368,21 +374,21 @@ describe('service-import CLI: failed and cancelled imports, API keys (e2e)', () 
       .set('Authorization', `Bearer ${KEY}`);
     expect(res.status).toBe(200);
     const run = await cli.done;
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(run.stdout).toMatch(new RegExp(`Import ${code}: Cancelled`));
   });
 
   it('sends the API key as a Bearer token, from --api-key or SERVICE_IMPORT_API_KEY', async () => {
     const denied = await runCli(['list', '--url', apiOnly.baseUrl]);
-    expect(denied.code).toBe(1);
+    expectExit(denied, 1);
     expect(denied.stderr).toContain('HTTP 401');
     const flag = await runCli(['list', '--url', apiOnly.baseUrl, '--api-key', KEY]);
-    expect(flag.code).toBe(0);
+    expectExit(flag, 0);
     expect(flag.stdout).toMatch(/two\.csv/);
     const env = await runCli(['list', '--url', apiOnly.baseUrl], { SERVICE_IMPORT_API_KEY: KEY });
-    expect(env.code).toBe(0);
+    expectExit(env, 0);
     const wrong = await runCli(['list', '--url', apiOnly.baseUrl, '--api-key', 'wrong-secret-0123456789']);
-    expect(wrong.code).toBe(1);
+    expectExit(wrong, 1);
   });
 });
 

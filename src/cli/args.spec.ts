@@ -60,3 +60,45 @@ describe('parseCli export', () => {
     expect(() => parseCli(['list', '--client', 'C1'], {})).toThrow(UsageError);
   });
 });
+
+describe('parseCli import codes', () => {
+  const COMMANDS = ['status', 'cancel', 'commit', 'retry', 'revert'];
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  /** Codes as the service makes them (22 base64url characters), many beginning with "-". */
+  function codes(): string[] {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % ALPHABET.length;
+    const random = (prefix: string) =>
+      prefix + Array.from({ length: 22 - prefix.length }, () => ALPHABET[next()]).join('');
+    const fixed = ['-h', '-o', '--', '--h', '---', '-', '_', 'A'].map(random);
+    return [...fixed, ...Array.from({ length: 300 }, () => random(''))];
+  }
+
+  it('takes every code as the command argument, wherever it stands, however it begins', () => {
+    for (const command of COMMANDS) {
+      for (const code of codes()) {
+        const forms = [
+          [command, code],
+          [command, code, '--url', 'http://h:1'],
+          [command, '--url', 'http://h:1', code],
+          [command, '--url', 'http://h:1', '--', code],
+        ];
+        for (const argv of forms) {
+          expect({ argv, parsed: parseCli(argv, {}) }).toMatchObject({ parsed: { command, target: code } });
+        }
+      }
+    }
+  });
+
+  it('leaves an option value that looks like a code to the option', () => {
+    const key = '-'.repeat(22);
+    const argv = ['status', 'A'.repeat(22), '--url', 'http://h:1'];
+    expect(parseCli([...argv, `--api-key=${key}`], {})).toMatchObject({
+      target: 'A'.repeat(22),
+      apiKey: key,
+    });
+    // Not moved away as a code: node's own message says how to give a value that begins with "-".
+    expect(() => parseCli([...argv, '--api-key', key], {})).toThrow(/--api-key=-XYZ/);
+    expect(() => parseCli(['status', '-x'], {})).toThrow(UsageError);
+  });
+});

@@ -79,7 +79,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: codesAsPositionals(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -134,6 +134,46 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     clients: values.client,
     services: values.service,
   };
+}
+
+/** An import code: 22 characters of base64url, so about one in 64 begins with "-". */
+const IMPORT_CODE = /^[A-Za-z0-9_-]{22}$/;
+const STRING_OPTIONS = new Set([
+  'url',
+  'api-key',
+  'mode',
+  'outcome',
+  'reason',
+  'out',
+  'status',
+  'page',
+  'limit',
+  'client',
+  'service',
+]);
+
+/**
+ * A code that begins with "-" would read as options (`status -hQ…` as --help, `status -o…` as an
+ * unknown -o): such an argument, where it is not an option's value, goes after "--", as a positional.
+ * No option of this CLI is 22 characters long, so nothing that is meant as an option is moved.
+ */
+function codesAsPositionals(argv: string[]): string[] {
+  const kept: string[] = [];
+  const codes: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      kept.push(...argv.slice(i));
+      break;
+    }
+    const previous = i > 0 ? argv[i - 1] : '';
+    const isValue =
+      previous.startsWith('--') && !previous.includes('=') && STRING_OPTIONS.has(previous.slice(2));
+    if (!isValue && arg.startsWith('-') && IMPORT_CODE.test(arg)) codes.push(arg);
+    else kept.push(arg);
+  }
+  if (codes.length === 0) return argv;
+  return kept.includes('--') ? [...kept, ...codes] : [...kept, '--', ...codes];
 }
 
 const MODES = ['create', 'upsert', 'update'];
