@@ -177,7 +177,7 @@ describe('per-row results (e2e)', () => {
     const params = op.parameters.map((p: any) => p.name);
     expect(params).toEqual(expect.arrayContaining(['code', 'outcome', 'reason', 'page', 'limit', 'after']));
     expect(doc.components.schemas.ServiceImportRowPageDto.required).toContain('nextAfter');
-    expect(doc.components.schemas.ImportRowReason.enum).toHaveLength(16); // 14 for imports, 2 for reverts
+    expect(doc.components.schemas.ImportRowReason.enum).toHaveLength(18); // 16 for imports (2 of workbooks), 2 for reverts
     expect(doc.components.schemas.ServiceImportRowDto.properties.values.additionalProperties).toEqual({
       type: 'string',
     });
